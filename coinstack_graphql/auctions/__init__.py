@@ -1,0 +1,1 @@
+"""Auction records, price history, audits, field history and imports."""

@@ -1,0 +1,1 @@
+"""The coin and what hangs off it: mint, images, provenance, countermarks, tags."""

@@ -1,0 +1,121 @@
+"""Reading V2.1's free-form `secondary_treatments` JSON into the V3 structured flags.
+
+V2.1 wrote this blob by hand and by importers, so the reader accepts the shapes seen there:
+an object keyed by treatment (`{"test_cut": {"count": 2}, "bankers_marks": true}`), the V3
+flag names themselves (`{"has_test_cut": true}`), or a list of phrases (`["test cut"]`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+FLAG_COLUMNS = (
+    "is_overstrike",
+    "undertype_visible",
+    "undertype_attribution",
+    "has_test_cut",
+    "test_cut_count",
+    "test_cut_positions",
+    "has_bankers_marks",
+    "has_graffiti",
+    "graffiti_description",
+    "was_mounted",
+    "mount_evidence",
+)
+
+_ALIASES = {
+    "test_cut": "test_cut",
+    "test_cuts": "test_cut",
+    "testcut": "test_cut",
+    "has_test_cut": "test_cut",
+    "pruefhieb": "test_cut",
+    "bankers_marks": "bankers_marks",
+    "banker_marks": "bankers_marks",
+    "bankers_mark": "bankers_marks",
+    "has_bankers_marks": "bankers_marks",
+    "graffiti": "graffiti",
+    "graffito": "graffiti",
+    "has_graffiti": "graffiti",
+    "mounted": "mounted",
+    "was_mounted": "mounted",
+    "mount": "mounted",
+    "overstrike": "overstrike",
+    "overstruck": "overstrike",
+    "is_overstrike": "overstrike",
+}
+
+
+def _key(raw: str) -> str | None:
+    slug = re.sub(r"[^a-z]+", "_", raw.lower().replace("'", "")).strip("_")
+    return _ALIASES.get(slug)
+
+
+def _text(value: Any, *names: str) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    if isinstance(value, dict):
+        for name in names:
+            found = value.get(name)
+            if isinstance(found, str) and found.strip():
+                return found.strip()
+    return None
+
+
+def _present(value: Any) -> bool:
+    if isinstance(value, dict):
+        return value.get("present", True) is not False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value > 0
+    return bool(value)
+
+
+def parse_secondary_treatments(raw: Any) -> dict[str, Any]:
+    """The V3 flag columns implied by a V2.1 blob; absent treatments come back False/None."""
+    flags: dict[str, Any] = {c: None for c in FLAG_COLUMNS}
+    for flag in ("is_overstrike", "has_test_cut", "has_bankers_marks", "has_graffiti", "was_mounted"):
+        flags[flag] = False
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raw = [part for part in re.split(r"[;,]", raw) if part.strip()]
+    items: list[tuple[str, Any]]
+    if isinstance(raw, dict):
+        items = list(raw.items())
+    elif isinstance(raw, list):
+        items = [(str(x), True) if not isinstance(x, dict) else (str(x.get("type", "")), x) for x in raw]
+    else:
+        return flags
+    for name, value in items:
+        kind = _key(name)
+        if kind is None or not _present(value):
+            continue
+        if kind == "test_cut":
+            flags["has_test_cut"] = True
+            if isinstance(value, bool):
+                count = None
+            elif isinstance(value, int):
+                count = value
+            elif isinstance(value, dict):
+                count = value.get("count")
+            else:
+                count = None
+            flags["test_cut_count"] = count if isinstance(count, int) else None
+            flags["test_cut_positions"] = _text(value, "positions", "position", "location")
+        elif kind == "bankers_marks":
+            flags["has_bankers_marks"] = True
+        elif kind == "graffiti":
+            flags["has_graffiti"] = True
+            flags["graffiti_description"] = _text(value, "description", "text", "transcription")
+        elif kind == "mounted":
+            flags["was_mounted"] = True
+            flags["mount_evidence"] = _text(value, "evidence", "description", "notes")
+        elif kind == "overstrike":
+            flags["is_overstrike"] = True
+            flags["undertype_visible"] = _text(value, "undertype_visible", "visible", "undertype")
+            flags["undertype_attribution"] = _text(
+                value, "undertype_attribution", "attribution", "host"
+            )
+    return flags

@@ -1,0 +1,1 @@
+"""User collections: custom, smart (a stored CoinFilter) and hierarchical."""

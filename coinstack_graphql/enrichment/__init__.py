@@ -1,0 +1,1 @@
+"""LLM enrichments through the Anthropic API: prompts, review, usage, batches."""

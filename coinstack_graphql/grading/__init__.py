@@ -1,0 +1,1 @@
+"""Grading history, rarity assessments, census and the grade ladder."""

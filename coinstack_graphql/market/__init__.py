@@ -1,0 +1,1 @@
+"""Market tracking: prices by attribution, data points, valuations, price alerts."""

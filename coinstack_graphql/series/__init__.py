@@ -1,0 +1,1 @@
+"""Collecting series (e.g. the Twelve Caesars) with slots that coins fill; monograms."""

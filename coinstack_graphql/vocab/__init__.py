@@ -1,0 +1,1 @@
+"""Controlled vocabularies (issuers, mints, denominations, dynasties) with Nomisma ids."""

@@ -1,0 +1,1 @@
+"""Acquisition wishlists and the auction lots matched to them."""
