@@ -1,0 +1,1 @@
+"""The GraphQL face of CoinStack: thin types over the domain services."""

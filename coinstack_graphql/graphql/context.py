@@ -1,0 +1,46 @@
+"""The per-request context: settings, session factory, principal and DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.types import Info as StrawberryInfo
+
+from coinstack_graphql.graphql.core.loaders import Loaders
+from coinstack_graphql.settings import Settings
+
+
+@dataclass
+class Principal:
+    """Who is asking: a token's name and scopes, or the anonymous loopback user."""
+
+    name: str
+    scopes: frozenset[str]
+    token_id: int | None = None
+
+    def can(self, scope: str) -> bool:
+        order = {"read": 0, "write": 1, "admin": 2}
+        return any(order.get(s, -1) >= order[scope] for s in self.scopes)
+
+
+ANONYMOUS_LOCAL = Principal(name="local", scopes=frozenset({"admin"}))
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    services: Any
+    principal: Principal = ANONYMOUS_LOCAL
+    request: Any = None
+    response: Any = None
+    loaders: Loaders = field(init=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.sessions)
+
+
+Info = StrawberryInfo[Context, None]

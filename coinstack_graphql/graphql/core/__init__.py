@@ -1,0 +1,1 @@
+"""Shared GraphQL pieces: scalars, enums, Relay identity, pagination, errors, loaders."""

@@ -1,0 +1,1 @@
+"""Catalogue references: reference types, coin citations, concordance, external links."""
