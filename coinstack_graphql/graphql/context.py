@@ -12,7 +12,7 @@ from coinstack_graphql.graphql.core.loaders import Loaders
 from coinstack_graphql.settings import Settings
 
 
-@dataclass
+@dataclass(frozen=True)
 class Principal:
     """Who is asking: a token's name and scopes, or the anonymous loopback user."""
 

@@ -224,3 +224,24 @@ __all__ = [
     "count_of",
     "literal_column",
 ]
+
+
+async def paginate(
+    sessions: Any,
+    stmt: Select[Any],
+    keys: Sequence[SortKey],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Any]:
+    """A connection over `stmt` ordered by `keys`; totalCount runs only when asked for."""
+    args = page_args(first, after, last, before)
+    async with sessions() as session:
+        items, has_next, has_prev = (await fetch_pages(session, stmt, keys, args))[None]
+
+    async def count() -> int:
+        async with sessions() as session:
+            return int((await session.execute(count_of(stmt))).scalar_one())
+
+    return build_connection(items, has_next, has_prev, count)

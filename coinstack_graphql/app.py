@@ -1,0 +1,117 @@
+"""`create_app(settings)`: the Starlette application serving /graphql and /healthz."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from coinstack_graphql import __version__
+from coinstack_graphql.db import migrations
+from coinstack_graphql.db.engine import create_engine, session_factory
+from coinstack_graphql.graphql.context import Context
+from coinstack_graphql.graphql.schema import build_schema
+from coinstack_graphql.http import graphiql_routes, make_graphql_app
+from coinstack_graphql.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    """What lives as long as the process: the engine, sessions and long-lived services."""
+
+    settings: Settings
+    engine: AsyncEngine | None = None
+    sessions: async_sessionmaker[AsyncSession] | None = None
+    services: dict[str, Any] = field(default_factory=dict)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The ASGI app; the database engine opens on startup and is disposed on shutdown."""
+    settings = settings or get_settings()
+    state = AppState(settings=settings)
+    schema = build_schema(settings)
+
+    async def context_getter(request: Any, response: Any) -> Context:
+        assert state.sessions is not None, "the app's lifespan has not started"
+        return Context(
+            settings=settings,
+            sessions=state.sessions,
+            services=state.services,
+            request=request,
+            response=response,
+        )
+
+    graphql_app = make_graphql_app(
+        schema,
+        context_getter=context_getter,
+        max_body_bytes=settings.max_body_bytes,
+        production=settings.is_production,
+    )
+
+    async def healthz(_request: Request) -> JSONResponse:
+        assert state.engine is not None
+        body: dict[str, Any] = {"version": __version__}
+        try:
+            async with state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                current = (
+                    await conn.execute(text("SELECT version_num FROM alembic_version"))
+                ).scalar_one_or_none()
+        except Exception:  # the point of a health check is to report, not to raise
+            logger.exception("health check: database unreachable")
+            return JSONResponse({**body, "status": "error", "database": "unreachable"}, 503)
+        head = migrations.head_revision(settings.database_url)
+        ok = current == head
+        body.update(
+            status="ok" if ok else "error",
+            database="reachable",
+            migration=current,
+            head=head,
+            migrationsAtHead=ok,
+        )
+        return JSONResponse(body, 200 if ok else 503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        state.engine = create_engine(settings)
+        state.sessions = session_factory(state.engine)
+        try:
+            yield
+        finally:
+            await state.engine.dispose()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Accept"],
+            )
+        )
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", graphql_app, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        WebSocketRoute("/graphql", graphql_app),
+        *graphiql_routes(),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.coinstack = state
+    return app
+
+
+__all__ = ["create_app", "Mount"]

@@ -1,0 +1,38 @@
+"""Auction lots (auction_data_v2)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import Parent
+
+from coinstack_graphql.auctions import models as a
+from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.model_fields import model_type
+from coinstack_graphql.graphql.core.relay import Node
+
+CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
+ReferenceTypeT = Annotated[
+    "ReferenceType", strawberry.lazy("coinstack_graphql.graphql.references.types")
+]
+
+
+@model_type(a.AuctionData, name="AuctionLot", exclude=["coin_id", "reference_type_id", "raw_data"],
+            description="An auction lot: realised or upcoming, optionally one of our coins.")
+class AuctionLot(Node):
+    @strawberry.field
+    async def coin(self, root: Parent[a.AuctionData], info: Info) -> CoinT | None:
+        from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
+
+        if root.coin_id is None:
+            return None
+        return await info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
+
+    @strawberry.field
+    async def reference_type(self, root: Parent[a.AuctionData], info: Info) -> ReferenceTypeT | None:
+        from coinstack_graphql.graphql.references.loaders import ReferenceTypeByIdLoader
+
+        if root.reference_type_id is None:
+            return None
+        return await info.context.loaders.get(ReferenceTypeByIdLoader).load(root.reference_type_id)

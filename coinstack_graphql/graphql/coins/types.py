@@ -1,0 +1,348 @@
+"""`Coin`, `Mint`, the coin's child rows and its V3 value objects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import Parent
+
+from coinstack_graphql.auctions import audit_models as audit
+from coinstack_graphql.coins import children
+from coinstack_graphql.coins import models as m
+from coinstack_graphql.enrichment.models import Capability, ReviewStatus
+from coinstack_graphql.graphql.coins import loaders as ld
+from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.model_fields import graphql_enum, model_type
+from coinstack_graphql.graphql.core.relay import Node
+from coinstack_graphql.vocab import models as vocab
+
+if TYPE_CHECKING:
+    from coinstack_graphql.graphql.auctions.types import AuctionLot
+    from coinstack_graphql.graphql.collections.types import Collection
+    from coinstack_graphql.graphql.enrichment.types import LLMEnrichment
+    from coinstack_graphql.graphql.grading.types import (
+        CensusSnapshot,
+        GradingEvent,
+        RarityAssessment,
+    )
+    from coinstack_graphql.graphql.market.types import CoinValuation
+    from coinstack_graphql.graphql.references.types import CoinReference
+
+Lazy = strawberry.lazy
+GradingEventT = Annotated["GradingEvent", Lazy("coinstack_graphql.graphql.grading.types")]
+RarityT = Annotated["RarityAssessment", Lazy("coinstack_graphql.graphql.grading.types")]
+CensusT = Annotated["CensusSnapshot", Lazy("coinstack_graphql.graphql.grading.types")]
+CoinReferenceT = Annotated["CoinReference", Lazy("coinstack_graphql.graphql.references.types")]
+EnrichmentT = Annotated["LLMEnrichment", Lazy("coinstack_graphql.graphql.enrichment.types")]
+ValuationT = Annotated["CoinValuation", Lazy("coinstack_graphql.graphql.market.types")]
+CollectionT = Annotated["Collection", Lazy("coinstack_graphql.graphql.collections.types")]
+AuctionLotT = Annotated["AuctionLot", Lazy("coinstack_graphql.graphql.auctions.types")]
+
+CapabilityEnum = graphql_enum(Capability)
+ReviewStatusEnum = graphql_enum(ReviewStatus)
+
+
+@model_type(m.Mint, name="Mint", description="A mint, with its place on the map.")
+class Mint(Node):
+    pass
+
+
+@model_type(vocab.VocabTerm, name="VocabTerm", exclude=["extra"],
+            description="A controlled-vocabulary term (issuer, mint, denomination, dynasty).")
+class VocabTerm(Node):
+    @strawberry.field(description="The Nomisma.org URI of the term, when known.")
+    def nomisma_uri(self, root: Parent[vocab.VocabTerm]) -> str | None:
+        return f"http://nomisma.org/id/{root.nomisma_id}" if root.nomisma_id else None
+
+
+@model_type(children.CoinImage, name="CoinImage", exclude=["coin_id"])
+class CoinImage(Node):
+    pass
+
+
+@model_type(children.ProvenanceEvent, name="ProvenanceEvent", exclude=["coin_id"],
+            description="One step of a coin's ownership history, oldest first.")
+class ProvenanceEvent(Node):
+    pass
+
+
+@model_type(children.Countermark, name="Countermark", exclude=["coin_id"])
+class Countermark(Node):
+    pass
+
+
+@model_type(audit.FieldHistory, name="FieldChange", exclude=["coin_id"],
+            description="One changed field of a coin; changes of one write share a batchId.")
+class FieldChange(Node):
+    pass
+
+
+async def _term(info: Info, term_id: int | None) -> Any:
+    if term_id is None:
+        return None
+    return await info.context.loaders.get(ld.VocabTermByIdLoader).load(term_id)
+
+
+@model_type(m.Coin, name="CoinSecondaryAuthority", node=False,
+            fields=["secondary_authority", "authority_type"])
+class CoinSecondaryAuthority:
+    @strawberry.field
+    async def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return await _term(info, root.secondary_authority_term_id)
+
+
+@model_type(m.Coin, name="CoinCoRuler", node=False, fields=["co_ruler", "portrait_relationship"])
+class CoinCoRuler:
+    @strawberry.field
+    async def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return await _term(info, root.co_ruler_term_id)
+
+
+@model_type(m.Coin, name="CoinPhysical", node=False,
+            fields=["weight_standard", "expected_weight_g", "flan_shape", "flan_type", "flan_notes"])
+class CoinPhysical:
+    pass
+
+
+@model_type(m.Coin, name="CoinSecondaryTreatments", node=False, fields=[
+    "is_overstrike", "undertype_visible", "undertype_attribution", "has_test_cut",
+    "test_cut_count", "test_cut_positions", "has_bankers_marks", "has_graffiti",
+    "graffiti_description", "was_mounted", "mount_evidence"])
+class CoinSecondaryTreatments:
+    pass
+
+
+@model_type(m.Coin, name="CoinTooling", node=False,
+            fields=["tooling_extent", "tooling_details", "has_ancient_repair", "ancient_repairs"])
+class CoinTooling:
+    pass
+
+
+@model_type(m.Coin, name="CoinCentering", node=False, fields=["centering", "centering_notes"])
+class CoinCentering:
+    pass
+
+
+@model_type(m.Coin, name="CoinDieStudy", node=False, fields=[
+    "obverse_die_state", "reverse_die_state", "die_break_description", "obverse_die_id",
+    "reverse_die_id", "die_study_group", "die_match_notes"])
+class CoinDieStudy:
+    @strawberry.field(description="A coin of the collection struck from the same obverse die.")
+    async def obverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
+        if root.die_study_obverse_id is None:
+            return None
+        return await info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_obverse_id)
+
+    @strawberry.field(description="A coin of the collection struck from the same reverse die.")
+    async def reverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
+        if root.die_study_reverse_id is None:
+            return None
+        return await info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_reverse_id)
+
+
+@model_type(m.Coin, name="CoinTpgGrading", node=False, fields=[
+    "grade_numeric", "grade_designation", "has_star_designation", "photo_certificate",
+    "verification_url", "ngc_strike_grade", "ngc_surface_grade", "is_fine_style"])
+class CoinTpgGrading:
+    pass
+
+
+@model_type(m.Coin, name="CoinChronology", node=False,
+            fields=["date_period_notation", "emission_phase"])
+class CoinChronology:
+    pass
+
+
+@model_type(m.Coin, name="CoinStrikeQuality", node=False, fields=[
+    "strike_quality_detail", "is_double_struck", "is_brockage", "is_off_center",
+    "off_center_pct"])
+class CoinStrikeQuality:
+    pass
+
+
+# The V2.1 columns shown flat on Coin; V3 phase-1 columns appear in the value objects.
+V21_COLUMNS = [
+    name for name, col in __import__("coinstack_graphql.graphql.core.model_fields",
+                                     fromlist=["model_columns"]).model_columns(m.Coin).items()
+    if name != "id" and not col.info.get("phase")
+    and name not in {"die_study_obverse_id", "die_study_reverse_id", "die_study_group",
+                     "obverse_die_id", "reverse_die_id", "die_match_notes",
+                     "issuer_term_id", "mint_term_id", "denomination_term_id", "dynasty_term_id",
+                     "llm_analysis_sections", "llm_suggested_references", "mint"}
+]
+
+
+@model_type(m.Coin, name="Coin", fields=V21_COLUMNS,
+            description="A coin of the collection, with its whole V3 neighbourhood.")
+class Coin(Node):
+    @strawberry.field
+    def secondary_authority(self, root: Parent[m.Coin]) -> CoinSecondaryAuthority:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def co_ruler(self, root: Parent[m.Coin]) -> CoinCoRuler:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def physical(self, root: Parent[m.Coin]) -> CoinPhysical:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def secondary_treatments(self, root: Parent[m.Coin]) -> CoinSecondaryTreatments:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def tooling(self, root: Parent[m.Coin]) -> CoinTooling:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def centering(self, root: Parent[m.Coin]) -> CoinCentering:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def die_study(self, root: Parent[m.Coin]) -> CoinDieStudy:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def tpg_grading(self, root: Parent[m.Coin]) -> CoinTpgGrading:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def chronology(self, root: Parent[m.Coin]) -> CoinChronology:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field
+    def strike_quality_detail(self, root: Parent[m.Coin]) -> CoinStrikeQuality:
+        return root  # type: ignore[return-value]
+
+    @strawberry.field(description="The V2.1 free-form secondary treatments JSON, as stored.")
+    def secondary_treatments_json(self, root: Parent[m.Coin]) -> strawberry.scalars.JSON | None:
+        return root.secondary_treatments
+
+    @strawberry.field(description="The mint as written on the coin record (free text).")
+    def mint_name(self, root: Parent[m.Coin]) -> str | None:
+        return root.mint
+
+    @strawberry.field(description="The mint record, with coordinates.")
+    async def mint(self, root: Parent[m.Coin], info: Info) -> Mint | None:
+        if root.mint_id is None:
+            return None
+        return await info.context.loaders.get(ld.MintByIdLoader).load(root.mint_id)
+
+    @strawberry.field
+    async def issuer_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return await _term(info, root.issuer_term_id)
+
+    @strawberry.field
+    async def mint_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return await _term(info, root.mint_term_id)
+
+    @strawberry.field
+    async def denomination_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return await _term(info, root.denomination_term_id)
+
+    @strawberry.field
+    async def dynasty_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return await _term(info, root.dynasty_term_id)
+
+    @strawberry.field(description="Images, the primary one first.")
+    async def images(self, root: Parent[m.Coin], info: Info) -> list[CoinImage]:
+        return await info.context.loaders.get(ld.CoinImagesByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="Catalogue citations, the primary one first.")
+    async def references(self, root: Parent[m.Coin], info: Info) -> list[CoinReferenceT]:
+        from coinstack_graphql.graphql.references.loaders import CoinReferencesByCoinIdLoader
+
+        return await info.context.loaders.get(CoinReferencesByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="Ownership history in order.")
+    async def provenance_events(self, root: Parent[m.Coin], info: Info) -> list[ProvenanceEvent]:
+        return await info.context.loaders.get(ld.ProvenanceEventsByCoinIdLoader).load(root.id)
+
+    @strawberry.field
+    async def countermarks(self, root: Parent[m.Coin], info: Info) -> list[Countermark]:
+        return await info.context.loaders.get(ld.CountermarksByCoinIdLoader).load(root.id)
+
+    @strawberry.field
+    async def tags(self, root: Parent[m.Coin], info: Info) -> list[str]:
+        return await info.context.loaders.get(ld.TagsByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="The grading lifecycle in sequence order.")
+    async def grading_history(self, root: Parent[m.Coin], info: Info) -> list[GradingEventT]:
+        from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
+
+        return await info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="The current grading entry, if the coin has a history.")
+    async def current_grading(self, root: Parent[m.Coin], info: Info) -> GradingEventT | None:
+        from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
+
+        events = await info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
+        return next((e for e in events if e.is_current), None)
+
+    @strawberry.field
+    async def rarity_assessments(self, root: Parent[m.Coin], info: Info) -> list[RarityT]:
+        from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
+
+        return await info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
+
+    @strawberry.field
+    async def primary_rarity(self, root: Parent[m.Coin], info: Info) -> RarityT | None:
+        from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
+
+        rows = await info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
+        return next((r for r in rows if r.is_primary), None)
+
+    @strawberry.field
+    async def census_snapshots(self, root: Parent[m.Coin], info: Info) -> list[CensusT]:
+        from coinstack_graphql.graphql.grading.loaders import CensusSnapshotsByCoinIdLoader
+
+        return await info.context.loaders.get(CensusSnapshotsByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="LLM enrichments, newest first; superseded ones included.")
+    async def enrichments(
+        self,
+        root: Parent[m.Coin],
+        info: Info,
+        capability: CapabilityEnum | None = None,  # type: ignore[valid-type]
+        review_status: ReviewStatusEnum | None = None,  # type: ignore[valid-type]
+    ) -> list[EnrichmentT]:
+        from coinstack_graphql.graphql.enrichment.loaders import EnrichmentsByCoinIdLoader
+
+        rows = await info.context.loaders.get(EnrichmentsByCoinIdLoader).load(root.id)
+        return [
+            r for r in rows
+            if (capability is None or r.capability == capability)
+            and (review_status is None or r.review_status == review_status)
+        ]
+
+    @strawberry.field(description="Valuation snapshots, newest first.")
+    async def valuations(self, root: Parent[m.Coin], info: Info) -> list[ValuationT]:
+        from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
+
+        return await info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
+
+    @strawberry.field
+    async def latest_valuation(self, root: Parent[m.Coin], info: Info) -> ValuationT | None:
+        from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
+
+        rows = await info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
+        return rows[0] if rows else None
+
+    @strawberry.field(description="Collections the coin belongs to, smart ones included.")
+    async def collections(self, root: Parent[m.Coin], info: Info) -> list[CollectionT]:
+        from coinstack_graphql.graphql.collections.loaders import CollectionsByCoinIdLoader
+
+        return await info.context.loaders.get(CollectionsByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="Auction records linked to this coin, newest first.")
+    async def auction_data(self, root: Parent[m.Coin], info: Info) -> list[AuctionLotT]:
+        return await info.context.loaders.get(ld.AuctionDataByCoinIdLoader).load(root.id)
+
+    @strawberry.field(description="Field changes, newest first.")
+    async def field_history(
+        self, root: Parent[m.Coin], info: Info, limit: int = 50
+    ) -> list[FieldChange]:
+        rows = await info.context.loaders.get(ld.FieldHistoryByCoinIdLoader).load(root.id)
+        return rows[: max(0, min(limit, 500))]

@@ -1,0 +1,70 @@
+"""Catalogue reference types, a coin's citations, and external catalogue links."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import Parent
+
+from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.model_fields import model_type
+from coinstack_graphql.graphql.core.relay import Node
+from coinstack_graphql.graphql.references import loaders as ld
+from coinstack_graphql.references import models as r
+
+CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
+CoinConnectionT = Annotated[
+    "Connection[Coin]", strawberry.lazy("coinstack_graphql.graphql.coins.queries")
+]
+
+
+@model_type(r.ExternalCatalogLink, name="ExternalCatalogLink", exclude=["reference_type_id"],
+            description="The same type in OCRE, CRRO, RPC Online or Nomisma.")
+class ExternalCatalogLink(Node):
+    @strawberry.field
+    async def reference_type(
+        self, root: Parent[r.ExternalCatalogLink], info: Info
+    ) -> ReferenceType:
+        return await info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
+            root.reference_type_id
+        )
+
+
+@model_type(r.ReferenceType, name="ReferenceType",
+            description="A catalogue type (e.g. RIC I² 207), shared by every coin citing it.")
+class ReferenceType(Node):
+    @strawberry.field(description="Equivalent types in other catalogues (this one excluded).")
+    async def concordance(self, root: Parent[r.ReferenceType], info: Info) -> list[ReferenceType]:
+        return await info.context.loaders.get(ld.ConcordanceByReferenceTypeIdLoader).load(root.id)
+
+    @strawberry.field(description="The concordance group this type belongs to, if any.")
+    async def concordance_group_id(self, root: Parent[r.ReferenceType], info: Info) -> str | None:
+        row = await info.context.loaders.get(ld.ConcordanceGroupByReferenceTypeIdLoader).load(
+            root.id
+        )
+        return row.concordance_group_id if row is not None else None
+
+    @strawberry.field
+    async def external_links(
+        self, root: Parent[r.ReferenceType], info: Info
+    ) -> list[ExternalCatalogLink]:
+        return await info.context.loaders.get(ld.ExternalLinksByReferenceTypeIdLoader).load(
+            root.id
+        )
+
+
+@model_type(r.CoinReference, name="CoinReference", exclude=["coin_id", "reference_type_id"],
+            description="A coin's citation of a reference type.")
+class CoinReference(Node):
+    @strawberry.field
+    async def reference_type(self, root: Parent[r.CoinReference], info: Info) -> ReferenceType:
+        return await info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
+            root.reference_type_id
+        )
+
+    @strawberry.field
+    async def coin(self, root: Parent[r.CoinReference], info: Info) -> CoinT:
+        from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
+
+        return await info.context.loaders.get(CoinByIdLoader).load(root.coin_id)

@@ -1,0 +1,60 @@
+"""The schema: per-domain roots merged into one, with the security extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from coinstack_graphql.graphql.auctions.queries import AuctionQuery
+from coinstack_graphql.graphql.coins.queries import CoinQuery
+from coinstack_graphql.graphql.collections.queries import CollectionQuery
+from coinstack_graphql.graphql.core.node_queries import NodeQuery
+from coinstack_graphql.graphql.core.scalars import DATETIME_OVERRIDE
+from coinstack_graphql.graphql.enrichment.queries import EnrichmentQuery
+from coinstack_graphql.graphql.market.queries import MarketQuery
+from coinstack_graphql.graphql.references.queries import ReferenceQuery
+from coinstack_graphql.graphql.security.cost_limit import QueryCostLimit
+from coinstack_graphql.graphql.security.introspection import IntrospectionDepthLimit
+from coinstack_graphql.graphql.wishlist.queries import WishlistQuery
+from coinstack_graphql.http.masking import MaskInternalErrors
+from coinstack_graphql.settings import Settings
+
+Query = merge_types(
+    "Query",
+    (NodeQuery, CoinQuery, ReferenceQuery, CollectionQuery, WishlistQuery, MarketQuery,
+     EnrichmentQuery, AuctionQuery),
+)
+
+
+def _extensions(settings: Settings) -> list[Callable[[], Any]]:
+    return [
+        lambda: MaskInternalErrors(production=settings.is_production),
+        lambda: ParserCache(maxsize=settings.parser_cache_size),
+        lambda: ValidationCache(maxsize=settings.parser_cache_size),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: IntrospectionDepthLimit(),
+        lambda: QueryCostLimit(max_cost=settings.max_query_cost, max_nodes=settings.max_query_nodes),
+    ]
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    return strawberry.Schema(
+        query=Query,
+        extensions=_extensions(settings),
+        scalar_overrides=DATETIME_OVERRIDE,
+        config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+    )

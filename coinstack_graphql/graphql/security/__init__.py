@@ -1,0 +1,1 @@
+"""Request guards run before execution: static query cost and introspection limits."""
