@@ -16,13 +16,17 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.exceptions import ConnectionRejectionError
 
 from coinstack_graphql import __version__
 from coinstack_graphql.db import migrations
-from coinstack_graphql.db.engine import create_engine, session_factory
-from coinstack_graphql.graphql.context import Context
+from coinstack_graphql.db.engine import create_engine, read_session_factory, session_factory
+from coinstack_graphql.auth.principal import AuthenticationError, resolve_principal
+from coinstack_graphql.graphql.context import NOBODY, Context
 from coinstack_graphql.graphql.schema import build_schema
 from coinstack_graphql.http import graphiql_routes, make_graphql_app
+from coinstack_graphql.http.request_parsing import RequestError
 from coinstack_graphql.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -35,6 +39,7 @@ class AppState:
     settings: Settings
     engine: AsyncEngine | None = None
     sessions: async_sessionmaker[AsyncSession] | None = None
+    read_sessions: async_sessionmaker[AsyncSession] | None = None
     services: dict[str, Any] = field(default_factory=dict)
 
 
@@ -46,19 +51,46 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def context_getter(request: Any, response: Any) -> Context:
         assert state.sessions is not None, "the app's lifespan has not started"
-        return Context(
+        assert state.read_sessions is not None
+        context = Context(
             settings=settings,
-            sessions=state.sessions,
+            sessions=state.read_sessions,
+            write_sessions=state.sessions,
             services=state.services,
             request=request,
             response=response,
+            principal=NOBODY,
         )
+        if isinstance(request, WebSocket):
+            return context  # authenticated in connection_init (on_ws_connect)
+        try:
+            context.principal = await resolve_principal(
+                state.sessions, settings, request.headers.get("authorization")
+            )
+        except AuthenticationError as exc:
+            raise RequestError(
+                401, str(exc), code="UNAUTHENTICATED", headers={"WWW-Authenticate": "Bearer"}
+            ) from None
+        return context
+
+    async def on_ws_connect(context: Context) -> dict[str, object] | None:
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        header = params.get("Authorization") or params.get("authorization")
+        try:
+            context.principal = await resolve_principal(
+                context.sessions, settings, header if isinstance(header, str) else None
+            )
+        except AuthenticationError as exc:
+            raise ConnectionRejectionError({"message": str(exc)}) from None
+        return None
 
     graphql_app = make_graphql_app(
         schema,
         context_getter=context_getter,
         max_body_bytes=settings.max_body_bytes,
         production=settings.is_production,
+        on_ws_connect=on_ws_connect,
+        execution_timeout_s=settings.request_timeout_s,
     )
 
     async def healthz(_request: Request) -> JSONResponse:
@@ -88,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         state.engine = create_engine(settings)
         state.sessions = session_factory(state.engine)
+        state.read_sessions = read_session_factory(state.engine)
         try:
             yield
         finally:

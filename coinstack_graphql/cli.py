@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -89,6 +90,50 @@ def cmd_export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _token_op(op: str, args: argparse.Namespace) -> int:
+    from coinstack_graphql.auth import tokens
+    from coinstack_graphql.db.engine import create_null_pool_engine, session_factory
+    from coinstack_graphql.errors import DomainError
+
+    engine = create_null_pool_engine(get_settings().database_url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            if op == "create":
+                token, plaintext = await tokens.create_token(session, args.name, args.scope)
+                _print(f"Created token {token.name!r} with scope {token.scope.value}.")
+                _print("Send it as 'Authorization: Bearer <token>'. It is shown only now:")
+                _print(plaintext)
+            elif op == "list":
+                rows = await tokens.list_tokens(session)
+                if not rows:
+                    _print("No tokens: anonymous access is allowed on loopback addresses.")
+                for t in rows:
+                    state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+                    used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+                    _print(f"{t.name}\t{t.scope.value}\t{t.prefix}…\t{state}\tlast used {used}")
+            else:
+                token = await tokens.revoke_token(session, args.name)
+                _print(f"Revoked token {token.name!r}.")
+    except DomainError as exc:
+        _print(f"coinstack: {exc.message}")
+        return 2
+    finally:
+        await engine.dispose()
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    return asyncio.run(_token_op("create", args))
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    return asyncio.run(_token_op("list", args))
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    return asyncio.run(_token_op("revoke", args))
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -122,10 +167,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     prepare_default_database()
     from coinstack_graphql.auth.startup import check_serve_access
 
-    problem = check_serve_access(args.host, insecure=args.insecure, loopback=_is_loopback(args.host))
+    problem = asyncio.run(check_serve_access(get_settings().database_url, args.host, insecure=args.insecure))
     if problem:
         _print(f"coinstack: {problem}")
         return 2
+    # Workers are separate processes that read settings from the environment.
+    os.environ["COINSTACK_BIND_HOST"] = args.host
+    if args.insecure:
+        os.environ["COINSTACK_INSECURE"] = "1"
     _print(f"GraphQL playground: http://{args.host}:{args.port}/graphql")
     uvicorn.run(
         "coinstack_graphql.app:create_app",
@@ -172,6 +221,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser("load", help="load the demo collection (idempotent)").set_defaults(
         func=cmd_demo_load
     )
+
+    token = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="token_command", required=True
+    )
+    create = token.add_parser("create", help="create a token and print it once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--scope", choices=["read", "write", "admin"], default="read")
+    create.set_defaults(func=cmd_token_create)
+    token.add_parser("list", help="list tokens (never their secrets)").set_defaults(
+        func=cmd_token_list
+    )
+    revoke = token.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name")
+    revoke.set_defaults(func=cmd_token_revoke)
 
     export = sub.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("path", nargs="?", default="schema.graphql")

@@ -67,8 +67,12 @@ class Settings:
     pool_size: int = 10
     max_overflow: int = 10
     sqlite_busy_timeout_ms: int = 10_000
-    # HTTP
+    # HTTP and access
     cors_origins: tuple[str, ...] = ()
+    bind_host: str = "127.0.0.1"
+    insecure: bool = False
+    rate_limit_capacity: int = 20_000
+    rate_limit_restore_per_s: float = 1_000.0
     # LLM
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
@@ -116,6 +120,10 @@ class Settings:
             pool_size=_int(env, "COINSTACK_DB_POOL_SIZE", 10),
             max_overflow=_int(env, "COINSTACK_DB_MAX_OVERFLOW", 10),
             cors_origins=origins,
+            bind_host=env.get("COINSTACK_BIND_HOST", "127.0.0.1"),
+            insecure=_bool(env, "COINSTACK_INSECURE", False),
+            rate_limit_capacity=_int(env, "COINSTACK_RATE_LIMIT_CAPACITY", 20_000),
+            rate_limit_restore_per_s=float(env.get("COINSTACK_RATE_LIMIT_RESTORE_PER_S", "1000")),
             anthropic_api_key=env.get("ANTHROPIC_API_KEY") or None,
             anthropic_base_url=env.get("COINSTACK_ANTHROPIC_BASE_URL") or None,
             llm_model=env.get("COINSTACK_LLM_MODEL", "claude-sonnet-4-6"),

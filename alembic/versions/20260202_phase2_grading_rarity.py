@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('percentile', sa.Numeric(precision=5, scale=2), nullable=True),
     sa.Column('catalog_reference', sa.Text(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_census_snapshots_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_census_snapshots'))
     )
 
@@ -63,6 +64,7 @@ def upgrade() -> None:
     sa.CheckConstraint("strike_quality IS NULL OR strike_quality IN ('1','2','3','4','5')", name=op.f('ck_grading_history_strike_quality_range')),
     sa.CheckConstraint("surface_quality IS NULL OR surface_quality IN ('1','2','3','4','5')", name=op.f('ck_grading_history_surface_quality_range')),
     sa.CheckConstraint('grade_numeric IS NULL OR (grade_numeric >= 1 AND grade_numeric <= 70)', name=op.f('ck_grading_history_grade_numeric_range')),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_grading_history_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_grading_history'))
     )
 
@@ -90,6 +92,7 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('is_primary', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_rarity_assessments_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rarity_assessments'))
     )
 

@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('external_url', sa.Text(), nullable=True),
     sa.Column('external_data', sa.Text(), nullable=True),
     sa.Column('last_synced_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['reference_type_id'], ['reference_types.id'], name=op.f('fk_external_catalog_links_reference_type_id_reference_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_external_catalog_links')),
     sa.UniqueConstraint('reference_type_id', 'catalog_source', name='uq_external_link_source')
     )
@@ -49,6 +50,7 @@ def upgrade() -> None:
     sa.Column('source', sa.Text(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['reference_type_id'], ['reference_types.id'], name=op.f('fk_reference_concordance_reference_type_id_reference_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_concordance')),
     sa.UniqueConstraint('concordance_group_id', 'reference_type_id', name='uq_concordance_group_member'),
     sa.UniqueConstraint('reference_type_id', name='uq_concordance_reference_type')

@@ -95,6 +95,9 @@ def upgrade() -> None:
     sa.Column('request_id', sa.Text(), nullable=True),
     sa.Column('batch_job_id', sa.Text(), nullable=True),
     sa.Column('prompt_template_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_llm_enrichments_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['prompt_template_id'], ['llm_prompt_templates.id'], name=op.f('fk_llm_enrichments_prompt_template_id_llm_prompt_templates'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['superseded_by'], ['llm_enrichments.id'], name=op.f('fk_llm_enrichments_superseded_by_llm_enrichments'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_llm_enrichments')),
     sa.UniqueConstraint('coin_id', 'capability', 'input_hash', 'review_status', name='uq_llm_enrichment')
     )
@@ -113,6 +116,9 @@ def upgrade() -> None:
     sa.Column('enrichment_id', sa.Integer(), nullable=True),
     sa.Column('error_message', sa.Text(), nullable=True),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_enrichment_job_items_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['enrichment_id'], ['llm_enrichments.id'], name=op.f('fk_enrichment_job_items_enrichment_id_llm_enrichments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['job_id'], ['enrichment_jobs.id'], name=op.f('fk_enrichment_job_items_job_id_enrichment_jobs'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrichment_job_items')),
     sa.UniqueConstraint('job_id', 'coin_id', name='uq_enrichment_job_item')
     )
@@ -130,6 +136,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Text(), nullable=True),
     sa.Column('feedback_notes', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['enrichment_id'], ['llm_enrichments.id'], name=op.f('fk_llm_feedback_enrichment_id_llm_enrichments'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_llm_feedback'))
     )
 

@@ -28,7 +28,6 @@ def upgrade() -> None:
     sa.Column('last_updated', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_market_prices')),
     sa.UniqueConstraint('attribution_key', name=op.f('uq_market_prices_attribution_key')),
-    sa.UniqueConstraint('attribution_key', name=op.f('uq_market_prices_attribution_key'))
     )
 
     op.create_table('coin_valuations',
@@ -46,6 +45,7 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=True),
     sa.Column('attribution_key', sa.Text(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_coin_valuations_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coin_valuations'))
     )
 
@@ -64,6 +64,8 @@ def upgrade() -> None:
     sa.Column('lot_url', sa.Text(), nullable=True),
     sa.Column('confidence', sa.Text(), server_default='medium', nullable=True),
     sa.Column('auction_data_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['auction_data_id'], ['auction_data_v2.id'], name=op.f('fk_market_data_points_auction_data_id_auction_data_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['market_price_id'], ['market_prices.id'], name=op.f('fk_market_data_points_market_price_id_market_prices'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_market_data_points')),
     sa.UniqueConstraint('lot_url', name='uq_market_data_points_lot_url')
     )
@@ -91,6 +93,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['acquired_coin_id'], ['coins_v2.id'], name=op.f('fk_wishlist_items_acquired_coin_id_coins_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['series_slot_id'], ['series_slots.id'], name=op.f('fk_wishlist_items_series_slot_id_series_slots'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wishlist_items'))
     )
 
@@ -110,6 +114,8 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('window_months', sa.Integer(), nullable=True),
     sa.Column('last_observation_key', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_price_alerts_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['wishlist_id'], ['wishlist_items.id'], name=op.f('fk_price_alerts_wishlist_id_wishlist_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_price_alerts'))
     )
 
@@ -137,6 +143,7 @@ def upgrade() -> None:
     sa.Column('dismissed', sa.Boolean(), server_default='0', nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['wishlist_item_id'], ['wishlist_items.id'], name=op.f('fk_wishlist_matches_wishlist_item_id_wishlist_items'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wishlist_matches')),
     sa.UniqueConstraint('wishlist_item_id', 'match_type', 'match_id', name='uq_wishlist_match_source')
     )

@@ -34,9 +34,9 @@ def upgrade() -> None:
     sa.Column('total_value', sa.Numeric(precision=14, scale=2), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['parent_id'], ['collections.id'], name=op.f('fk_collections_parent_id_collections'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_collections')),
     sa.UniqueConstraint('slug', name=op.f('uq_collections_slug')),
-    sa.UniqueConstraint('slug', name=op.f('uq_collections_slug'))
     )
 
     with op.batch_alter_table('collections', schema=None) as batch_op:
@@ -48,6 +48,8 @@ def upgrade() -> None:
     sa.Column('added_at', sa.DateTime(), nullable=True),
     sa.Column('position', sa.Integer(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_collection_coins_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['collection_id'], ['collections.id'], name=op.f('fk_collection_coins_collection_id_collections'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('collection_id', 'coin_id', name=op.f('pk_collection_coins'))
     )
 

@@ -66,7 +66,6 @@ def upgrade() -> None:
     sa.Column('longitude', sa.Numeric(precision=9, scale=6), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mints')),
     sa.UniqueConstraint('name', name=op.f('uq_mints_name')),
-    sa.UniqueConstraint('name', name=op.f('uq_mints_name'))
     )
 
     op.create_table('monograms',
@@ -78,7 +77,6 @@ def upgrade() -> None:
     sa.Column('reference', sa.String(length=100), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_monograms')),
     sa.UniqueConstraint('label', name=op.f('uq_monograms_label')),
-    sa.UniqueConstraint('label', name=op.f('uq_monograms_label'))
     )
 
     op.create_table('reference_types',
@@ -215,6 +213,13 @@ def upgrade() -> None:
     sa.CheckConstraint('die_axis >= 0 AND die_axis <= 12', name=op.f('ck_coins_v2_die_axis_range')),
     sa.CheckConstraint('strike_quality IS NULL OR (strike_quality >= 1 AND strike_quality <= 5)', name=op.f('ck_coins_v2_strike_quality_range')),
     sa.CheckConstraint('surface_quality IS NULL OR (surface_quality >= 1 AND surface_quality <= 5)', name=op.f('ck_coins_v2_surface_quality_range')),
+    sa.ForeignKeyConstraint(['denomination_term_id'], ['vocab_terms.id'], name=op.f('fk_coins_v2_denomination_term_id_vocab_terms'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['die_study_obverse_id'], ['coins_v2.id'], name=op.f('fk_coins_v2_die_study_obverse_id_coins_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['die_study_reverse_id'], ['coins_v2.id'], name=op.f('fk_coins_v2_die_study_reverse_id_coins_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['dynasty_term_id'], ['vocab_terms.id'], name=op.f('fk_coins_v2_dynasty_term_id_vocab_terms'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['issuer_term_id'], ['vocab_terms.id'], name=op.f('fk_coins_v2_issuer_term_id_vocab_terms'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mint_id'], ['mints.id'], name=op.f('fk_coins_v2_mint_id_mints'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mint_term_id'], ['vocab_terms.id'], name=op.f('fk_coins_v2_mint_term_id_vocab_terms'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coins_v2'))
     )
 
@@ -245,6 +250,7 @@ def upgrade() -> None:
     sa.Column('sold_count', sa.Integer(), nullable=True),
     sa.Column('passed_count', sa.Integer(), nullable=True),
     sa.Column('median_price_vf_adj', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.ForeignKeyConstraint(['reference_type_id'], ['reference_types.id'], name=op.f('fk_price_history_reference_type_id_reference_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_price_history')),
     sa.UniqueConstraint('reference_type_id', 'period_date', 'period_type', name='uq_price_history_period')
     )
@@ -263,6 +269,7 @@ def upgrade() -> None:
     sa.Column('candidates_returned', sa.Integer(), nullable=True),
     sa.Column('selected_candidate', sa.JSON(), nullable=True),
     sa.Column('error_message', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['reference_type_id'], ['reference_types.id'], name=op.f('fk_reference_match_attempts_reference_type_id_reference_types'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_match_attempts'))
     )
 
@@ -280,9 +287,9 @@ def upgrade() -> None:
     sa.Column('canonical_vocab_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['canonical_vocab_id'], ['vocab_terms.id'], name=op.f('fk_series_canonical_vocab_id_vocab_terms'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_series')),
     sa.UniqueConstraint('slug', name=op.f('uq_series_slug')),
-    sa.UniqueConstraint('slug', name=op.f('uq_series_slug'))
     )
 
     op.create_table('auction_data_v2',
@@ -360,9 +367,10 @@ def upgrade() -> None:
     sa.Column('campaign_scraped_at', sa.DateTime(), nullable=True),
     sa.Column('campaign_successful', sa.Boolean(), nullable=True),
     sa.Column('campaign_error', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_auction_data_v2_coin_id_coins_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reference_type_id'], ['reference_types.id'], name=op.f('fk_auction_data_v2_reference_type_id_reference_types'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_auction_data_v2')),
     sa.UniqueConstraint('url', name=op.f('uq_auction_data_v2_url')),
-    sa.UniqueConstraint('url', name=op.f('uq_auction_data_v2_url'))
     )
 
     with op.batch_alter_table('auction_data_v2', schema=None) as batch_op:
@@ -375,6 +383,8 @@ def upgrade() -> None:
     op.create_table('coin_monograms',
     sa.Column('coin_id', sa.Integer(), nullable=False),
     sa.Column('monogram_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_coin_monograms_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['monogram_id'], ['monograms.id'], name=op.f('fk_coin_monograms_monogram_id_monograms'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('coin_id', 'monogram_id', name=op.f('pk_coin_monograms'))
     )
 
@@ -390,6 +400,8 @@ def upgrade() -> None:
     sa.Column('plate', sa.String(length=30), nullable=True),
     sa.Column('note_number', sa.String(length=20), nullable=True),
     sa.Column('notes', sa.String(length=255), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_coin_references_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reference_type_id'], ['reference_types.id'], name=op.f('fk_coin_references_reference_type_id_reference_types'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coin_references'))
     )
 
@@ -401,6 +413,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('coin_id', sa.Integer(), nullable=False),
     sa.Column('tag', sa.String(length=50), nullable=False),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_coin_tags_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coin_tags')),
     sa.UniqueConstraint('coin_id', 'tag', name='uq_coin_tag')
     )
@@ -418,6 +431,8 @@ def upgrade() -> None:
     sa.Column('confidence', sa.Numeric(precision=3, scale=2), nullable=True),
     sa.Column('method', sa.String(length=20), nullable=True),
     sa.Column('assigned_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_coin_vocab_assignments_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['term_id'], ['vocab_terms.id'], name=op.f('fk_coin_vocab_assignments_term_id_vocab_terms'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coin_vocab_assignments')),
     sa.UniqueConstraint('coin_id', 'field_name', name='uq_coin_vocab_field')
     )
@@ -440,6 +455,7 @@ def upgrade() -> None:
     sa.Column('image_url', sa.String(length=500), nullable=True),
     sa.Column('image_side', sa.String(length=20), nullable=True),
     sa.Column('notes', sa.String(length=255), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_countermarks_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_countermarks'))
     )
 
@@ -465,6 +481,7 @@ def upgrade() -> None:
     sa.Column('trust_old', sa.Integer(), nullable=True),
     sa.Column('trust_new', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_field_history_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_field_history'))
     )
 
@@ -486,6 +503,7 @@ def upgrade() -> None:
     sa.Column('file_row', sa.Integer(), nullable=True),
     sa.Column('enriched_at', sa.DateTime(), nullable=True),
     sa.Column('enrichment_source', sa.String(length=50), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_import_records_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_records')),
     sa.UniqueConstraint('source_type', 'source_id', name='uq_import_source')
     )
@@ -501,6 +519,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('priority', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['series_id'], ['series.id'], name=op.f('fk_series_slots_series_id_series'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_series_slots')),
     sa.UniqueConstraint('series_id', 'slot_number', name='uq_series_slot_number')
     )
@@ -525,6 +544,8 @@ def upgrade() -> None:
     sa.Column('source_auction_id', sa.Integer(), nullable=True),
     sa.Column('source_house', sa.String(length=50), nullable=True),
     sa.Column('downloaded_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_coin_images_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_auction_id'], ['auction_data_v2.id'], name=op.f('fk_coin_images_source_auction_id_auction_data_v2'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coin_images'))
     )
 
@@ -554,6 +575,9 @@ def upgrade() -> None:
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('resolution', sa.String(length=20), nullable=True),
     sa.Column('resolution_notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['auction_data_id'], ['auction_data_v2.id'], name=op.f('fk_discrepancy_records_auction_data_id_auction_data_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['audit_run_id'], ['audit_runs.id'], name=op.f('fk_discrepancy_records_audit_run_id_audit_runs'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_discrepancy_records_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_discrepancy_records'))
     )
 
@@ -577,6 +601,9 @@ def upgrade() -> None:
     sa.Column('applied_at', sa.DateTime(), nullable=True),
     sa.Column('applied', sa.Boolean(), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['auction_data_id'], ['auction_data_v2.id'], name=op.f('fk_enrichment_records_auction_data_id_auction_data_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['audit_run_id'], ['audit_runs.id'], name=op.f('fk_enrichment_records_audit_run_id_audit_runs'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_enrichment_records_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrichment_records'))
     )
 
@@ -605,6 +632,8 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('sort_order', sa.Integer(), nullable=True),
     sa.Column('auction_data_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['auction_data_id'], ['auction_data_v2.id'], name=op.f('fk_provenance_events_auction_data_id_auction_data_v2'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_provenance_events_coin_id_coins_v2'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_provenance_events'))
     )
 
@@ -618,6 +647,9 @@ def upgrade() -> None:
     sa.Column('coin_id', sa.Integer(), nullable=False),
     sa.Column('added_at', sa.DateTime(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['coin_id'], ['coins_v2.id'], name=op.f('fk_series_memberships_coin_id_coins_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['series_id'], ['series.id'], name=op.f('fk_series_memberships_series_id_series'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['series_slots.id'], name=op.f('fk_series_memberships_slot_id_series_slots'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_series_memberships')),
     sa.UniqueConstraint('series_id', 'coin_id', name='uq_series_membership_coin'),
     sa.UniqueConstraint('slot_id', name='uq_series_membership_slot')
@@ -635,6 +667,8 @@ def upgrade() -> None:
     sa.Column('source_url', sa.String(length=500), nullable=False),
     sa.Column('source_house', sa.String(length=50), nullable=True),
     sa.Column('fetched_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['auction_data_id'], ['auction_data_v2.id'], name=op.f('fk_image_auction_sources_auction_data_id_auction_data_v2'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['image_id'], ['coin_images.id'], name=op.f('fk_image_auction_sources_image_id_coin_images'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_image_auction_sources'))
     )
 

@@ -11,6 +11,8 @@ from sqlalchemy.pool import NullPool
 from coinstack_graphql.db.urls import async_url, is_sqlite
 from coinstack_graphql.settings import Settings
 
+READ_ONLY_OPTION = "coinstack_read_only"
+
 
 def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys and a busy timeout on every connection; we issue BEGIN ourselves.
@@ -34,7 +36,10 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (marked by `read_session_factory`) begin DEFERRED so they run beside
+        # a writer under WAL; everything else may write, so it takes the lock up front.
+        deferred = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+        conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
@@ -74,5 +79,17 @@ def create_null_pool_engine(url: str) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit (no lazy reload in async code)."""
+    """Sessions that keep loaded attributes after commit (no lazy reload in async code).
+
+    On SQLite their transactions begin IMMEDIATE: use them for anything that writes.
+    """
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reads only (DataLoaders, queries): on SQLite they begin DEFERRED."""
+    return async_sessionmaker(
+        engine.execution_options(**{READ_ONLY_OPTION: True}),
+        expire_on_commit=False,
+        autoflush=False,
+    )

@@ -26,6 +26,7 @@ class Principal:
 
 
 ANONYMOUS_LOCAL = Principal(name="local", scopes=frozenset({"admin"}))
+NOBODY = Principal(name="unauthenticated", scopes=frozenset())
 
 
 @dataclass
@@ -34,12 +35,22 @@ class Context:
     sessions: async_sessionmaker[AsyncSession]
     services: Any
     principal: Principal = ANONYMOUS_LOCAL
+    # Sessions for writes (mutations); `sessions` is for reads. Same factory if not given.
+    write_sessions: async_sessionmaker[AsyncSession] | None = None
     request: Any = None
     response: Any = None
     loaders: Loaders = field(init=False)
     extra: dict[str, Any] = field(default_factory=dict)
+    # Set by the graphql-transport-ws handler from connection_init's payload.
+    connection_params: Any = None
 
     def __post_init__(self) -> None:
+        self.loaders = Loaders(self.sessions)
+        if self.write_sessions is None:
+            self.write_sessions = self.sessions
+
+    def reset_loaders(self) -> None:
+        """Forget every cached row (after a write in this request)."""
         self.loaders = Loaders(self.sessions)
 
 

@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from coinstack_graphql.graphql.auctions.queries import AuctionQuery
+from coinstack_graphql.graphql.coins.mutations import CoinMutation
 from coinstack_graphql.graphql.coins.queries import CoinQuery
 from coinstack_graphql.graphql.collections.queries import CollectionQuery
 from coinstack_graphql.graphql.core.node_queries import NodeQuery
@@ -24,7 +25,9 @@ from coinstack_graphql.graphql.core.scalars import DATETIME_OVERRIDE
 from coinstack_graphql.graphql.enrichment.queries import EnrichmentQuery
 from coinstack_graphql.graphql.market.queries import MarketQuery
 from coinstack_graphql.graphql.references.queries import ReferenceQuery
+from coinstack_graphql.graphql.security.access import AccessControl
 from coinstack_graphql.graphql.security.cost_limit import QueryCostLimit
+from coinstack_graphql.graphql.security.throttle import Buckets, CostThrottle
 from coinstack_graphql.graphql.security.introspection import IntrospectionDepthLimit
 from coinstack_graphql.graphql.wishlist.queries import WishlistQuery
 from coinstack_graphql.http.masking import MaskInternalErrors
@@ -36,8 +39,11 @@ Query = merge_types(
      EnrichmentQuery, AuctionQuery),
 )
 
+Mutation = merge_types("Mutation", (CoinMutation,))
+
 
 def _extensions(settings: Settings) -> list[Callable[[], Any]]:
+    buckets = Buckets(settings.rate_limit_capacity, settings.rate_limit_restore_per_s)
     return [
         lambda: MaskInternalErrors(production=settings.is_production),
         lambda: ParserCache(maxsize=settings.parser_cache_size),
@@ -47,6 +53,8 @@ def _extensions(settings: Settings) -> list[Callable[[], Any]]:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: IntrospectionDepthLimit(),
         lambda: QueryCostLimit(max_cost=settings.max_query_cost, max_nodes=settings.max_query_nodes),
+        lambda: CostThrottle(buckets),
+        AccessControl,
     ]
 
 
@@ -54,6 +62,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=_extensions(settings),
         scalar_overrides=DATETIME_OVERRIDE,
         config=StrawberryConfig(disable_field_suggestions=settings.is_production),

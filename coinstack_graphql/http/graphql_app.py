@@ -192,6 +192,7 @@ class GraphQLApp(GraphQL[Any, Any]):
         connection_init_wait_timeout: timedelta = timedelta(seconds=10),
         max_subscriptions_per_connection: int = 100,
         websocket_allowed_origins: Sequence[str] = (),
+        execution_timeout_s: float | None = None,
     ) -> None:
         install_operation_name_check(schema)
         super().__init__(
@@ -211,6 +212,7 @@ class GraphQLApp(GraphQL[Any, Any]):
         self.graphiql_static_path = graphiql_static_path
         self.ws_connect_hook = on_ws_connect
         self.keep_alive_interval = keep_alive_interval
+        self.execution_timeout_s = execution_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -303,7 +305,7 @@ class GraphQLApp(GraphQL[Any, Any]):
         self, params: GraphQLParams, method: str, context: Any, root_value: Any
     ) -> ExecutionResult:
         try:
-            return await self.schema.execute(
+            execution = self.schema.execute(
                 params.query,
                 variable_values=params.variables,
                 context_value=context,
@@ -311,6 +313,21 @@ class GraphQLApp(GraphQL[Any, Any]):
                 operation_name=params.operation_name,
                 allowed_operation_types=_HTTP_ALLOWED_OPERATIONS[method],
                 operation_extensions=params.extensions,
+            )
+            if self.execution_timeout_s is None:
+                return await execution
+            # One slow request must not hold a worker: past the limit it is cancelled
+            # (a mutation's transaction rolls back with it).
+            return await asyncio.wait_for(execution, self.execution_timeout_s)
+        except TimeoutError:
+            return ExecutionResult(
+                data=None,
+                errors=[
+                    GraphQLError(
+                        f"The request took longer than {self.execution_timeout_s:g} s and was stopped",
+                        extensions={"code": "TIMEOUT"},
+                    )
+                ],
             )
         except InvalidOperationTypeError as exc:
             if exc.operation_type is OperationType.MUTATION:
@@ -376,6 +393,7 @@ def make_graphql_app(
     connection_init_wait_timeout: timedelta = timedelta(seconds=10),
     max_subscriptions_per_connection: int = 100,
     websocket_allowed_origins: Sequence[str] = (),
+    execution_timeout_s: float | None = None,
 ) -> GraphQLApp:
     """The ASGI app for one GraphQL URL: route it for both HTTP and WebSocket.
 
@@ -398,4 +416,5 @@ def make_graphql_app(
         connection_init_wait_timeout=connection_init_wait_timeout,
         max_subscriptions_per_connection=max_subscriptions_per_connection,
         websocket_allowed_origins=websocket_allowed_origins,
+        execution_timeout_s=execution_timeout_s,
     )

@@ -255,6 +255,29 @@ def _object_or_none(value: object, name: str) -> dict[str, Any] | None:
     raise RequestError(400, f"`{name}` must be a JSON object or null.")
 
 
+def _refuse_nul(value: object, name: str) -> None:
+    """No string may carry U+0000: PostgreSQL cannot store it and no coin needs it."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise RequestError(400, f"`{name}` contains a NUL character (U+0000), which is not allowed.")
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _checked(params: GraphQLParams) -> GraphQLParams:
+    _refuse_nul(params.query, "query")
+    if "\\u0000" in params.query:  # the escape GraphQL string literals would decode to NUL
+        raise RequestError(400, "`query` contains a NUL character (\\u0000), which is not allowed.")
+    _refuse_nul(params.variables, "variables")
+    return params
+
+
 def params_from_mapping(data: object) -> GraphQLParams:
     """Shape-check one decoded JSON request object."""
     if not isinstance(data, dict):
@@ -267,13 +290,13 @@ def params_from_mapping(data: object) -> GraphQLParams:
     operation_name = data.get("operationName")
     if operation_name is not None and not isinstance(operation_name, str):
         raise RequestError(400, "`operationName` must be a string or null.")
-    return GraphQLParams(
+    return _checked(GraphQLParams(
         query=query,
         variables=_object_or_none(data.get("variables"), "variables"),
         # The spec makes an empty operationName the same as none.
         operation_name=operation_name or None,
         extensions=_object_or_none(data.get("extensions"), "extensions"),
-    )
+    ))
 
 
 def params_from_body(
@@ -305,9 +328,9 @@ def params_from_query_string(query_params: QueryParams) -> GraphQLParams:
         raw = query_params.get(name)
         value = loads_json(raw, what=f"`{name}`") if raw else None
         decoded[name] = _object_or_none(value, name)
-    return GraphQLParams(
+    return _checked(GraphQLParams(
         query=query,
         variables=decoded["variables"],
         operation_name=query_params.get("operationName") or None,
         extensions=decoded["extensions"],
-    )
+    ))

@@ -19,10 +19,8 @@ from coinstack_graphql.graphql.core.errors import bad_request
 from coinstack_graphql.graphql.core.pagination import (
     Connection,
     SortKey,
-    build_connection,
-    count_of,
-    fetch_pages,
-    page_args,
+    paginate,
+    selects_field,
 )
 from coinstack_graphql.graphql.core.relay import decode_id
 from coinstack_graphql.graphql.core.search import contains
@@ -79,18 +77,16 @@ async def coin_connection(
     last: int | None,
     before: str | None,
 ) -> Connection[Coin]:
-    args = page_args(first, after, last, before)
-    keys = coin_sort_keys(order_by)
-    sessions = info.context.sessions
-    async with sessions() as session:
-        pages = await fetch_pages(session, stmt, keys, args)
-    items, has_next, has_prev = pages[None]
-
-    async def count() -> int:
-        async with sessions() as session:
-            return int((await session.execute(count_of(stmt))).scalar_one())
-
-    return build_connection(items, has_next, has_prev, count)
+    return await paginate(
+        info.context.sessions,
+        stmt,
+        coin_sort_keys(order_by),
+        first,
+        after,
+        last,
+        before,
+        with_total=selects_field(info, "totalCount"),
+    )
 
 
 @strawberry.type

@@ -46,9 +46,12 @@ class ModelLoader(BaseLoader[K]):
     order_by: ClassVar[Sequence[Any]] = ()
 
     def statement(self, keys: Sequence[K]) -> Select[Any]:
-        key_col: ColumnElement[Any] = self.key
-        stmt = select(self.model).where(key_col.in_(keys))
-        return stmt.order_by(*self.order_by) if self.order_by else stmt
+        # Read through the class: an instrumented attribute read off an instance would
+        # try to load it from that instance.
+        cls = type(self)
+        key_col: ColumnElement[Any] = cls.key
+        stmt = select(cls.model).where(key_col.in_(keys))
+        return stmt.order_by(*cls.order_by) if cls.order_by else stmt
 
     async def _load_batch(self, keys: list[K]) -> list[Any]:
         unique = list(dict.fromkeys(keys))
@@ -56,7 +59,7 @@ class ModelLoader(BaseLoader[K]):
         async with self.sessions() as session:
             for part in chunked(unique):
                 rows.extend((await session.execute(self.statement(part))).scalars().all())
-        attr = self.key.key
+        attr = type(self).key.key
         if self.many:
             grouped: dict[Any, list[Any]] = defaultdict(list)
             for row in rows:

@@ -142,14 +142,20 @@ async def fetch_pages(
     *,
     partition: ColumnElement[Any] | None = None,
     parents: Sequence[Any] = (),
+    total: dict[str, int] | None = None,
 ) -> dict[Any, tuple[list[tuple[Any, str]], bool, bool]]:
     """Run one page query; per parent (or `None`): [(entity, cursor)], hasNext, hasPrevious.
 
-    `stmt` selects exactly one entity; `keys` must end with a unique column.
+    `stmt` selects exactly one entity; `keys` must end with a unique column. With
+    `total` (unpartitioned only), the connection's total count rides along in the same
+    statement as an uncorrelated scalar subquery and is stored in `total["count"]`.
     """
     terms = _terms(keys)
     labels = [f"_k{i}" for i in range(len(keys))]
+    unpaged = stmt
     stmt = stmt.add_columns(*(k.expr.label(lbl) for k, lbl in zip(keys, labels, strict=True)))
+    if total is not None and partition is None:
+        stmt = stmt.add_columns(count_of(unpaged).scalar_subquery().label("_total"))
     for cursor, reverse in ((args.after, False), (args.before, True)):
         if cursor is not None:
             values = decode_cursor(cursor, len(terms), "after" if not reverse else "before")
@@ -160,6 +166,8 @@ async def fetch_pages(
     if partition is None:
         rows = (await session.execute(stmt.order_by(*order).limit(limit))).all()
         grouped: dict[Any, list[Any]] = {None: list(rows)}
+        if total is not None and rows:
+            total["count"] = int(rows[0]._mapping["_total"])
     else:
         number = func.row_number().over(partition_by=partition, order_by=order).label("_rn")
         inner = stmt.add_columns(partition.label("_parent"), number).where(
@@ -234,14 +242,38 @@ async def paginate(
     after: str | None,
     last: int | None,
     before: str | None,
+    *,
+    with_total: bool = False,
 ) -> Connection[Any]:
-    """A connection over `stmt` ordered by `keys`; totalCount runs only when asked for."""
+    """A connection over `stmt` ordered by `keys`.
+
+    With `with_total` (the client selected totalCount) the count comes with the page;
+    otherwise it is only computed if resolved.
+    """
     args = page_args(first, after, last, before)
+    known: dict[str, int] | None = {} if with_total else None
     async with sessions() as session:
-        items, has_next, has_prev = (await fetch_pages(session, stmt, keys, args))[None]
+        items, has_next, has_prev = (
+            await fetch_pages(session, stmt, keys, args, total=known)
+        )[None]
 
     async def count() -> int:
+        if known and "count" in known:
+            return known["count"]
         async with sessions() as session:
             return int((await session.execute(count_of(stmt))).scalar_one())
 
     return build_connection(items, has_next, has_prev, count)
+
+
+def selects_field(info: Any, name: str) -> bool:
+    """Whether the current field's selection asks for `name` (through fragments too)."""
+    pending = list(getattr(info, "selected_fields", []) or [])
+    while pending:
+        node = pending.pop()
+        for child in getattr(node, "selections", []) or []:
+            if getattr(child, "name", None) == name:
+                return True
+            if not hasattr(child, "alias"):  # a fragment: look inside it
+                pending.append(child)
+    return False

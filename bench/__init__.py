@@ -1,0 +1,1 @@
+"""Benchmarks: a large deterministic collection, reference queries, a runner."""
