@@ -65,7 +65,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return context  # authenticated in connection_init (on_ws_connect)
         try:
             context.principal = await resolve_principal(
-                state.sessions, settings, request.headers.get("authorization")
+                state.read_sessions,
+                settings,
+                request.headers.get("authorization"),
+                write_sessions=state.sessions,
             )
         except AuthenticationError as exc:
             raise RequestError(
@@ -78,7 +81,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         header = params.get("Authorization") or params.get("authorization")
         try:
             context.principal = await resolve_principal(
-                context.sessions, settings, header if isinstance(header, str) else None
+                context.sessions,
+                settings,
+                header if isinstance(header, str) else None,
+                write_sessions=context.write_sessions,
             )
         except AuthenticationError as exc:
             raise ConnectionRejectionError({"message": str(exc)}) from None

@@ -184,7 +184,9 @@ def _rarity_to_assessments() -> None:
         "coin_id", "rarity_code", "rarity_system", "source_type", "source_name", "notes",
         "confidence", "is_primary",
     ]
-    code = sa.case(RARITY_CODES, value=c.c.rarity)
+    # V2-era rows may hold enum member names (RARE) rather than values (rare).
+    rarity = sa.func.lower(c.c.rarity)
+    code = sa.case(RARITY_CODES, value=rarity)
     source = sa.select(
         c.c.id,
         code,
@@ -194,6 +196,6 @@ def _rarity_to_assessments() -> None:
         c.c.rarity_notes,
         sa.literal("medium"),
         sa.true(),
-    ).where(c.c.rarity.in_(list(RARITY_CODES)))
+    ).where(rarity.in_(list(RARITY_CODES)))
     assessments = sa.table("rarity_assessments", *(sa.column(name) for name in columns))
     op.get_bind().execute(assessments.insert().from_select(columns, source))

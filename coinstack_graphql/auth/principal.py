@@ -6,7 +6,7 @@ import ipaddress
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from coinstack_graphql.auth.tokens import any_active_token, authenticate
+from coinstack_graphql.auth.tokens import any_active_token, authenticate, needs_touch, touch
 from coinstack_graphql.graphql.context import Principal
 from coinstack_graphql.settings import Settings
 
@@ -34,7 +34,10 @@ def _bearer(header: str | None) -> str | None:
 
 
 async def resolve_principal(
-    sessions: async_sessionmaker[AsyncSession], settings: Settings, authorization: str | None
+    sessions: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    authorization: str | None,
+    write_sessions: async_sessionmaker[AsyncSession] | None = None,
 ) -> Principal:
     """The principal for an Authorization header value (None when absent).
 
@@ -42,11 +45,16 @@ async def resolve_principal(
     and the server listens on loopback or was started with --insecure.
     """
     token_text = _bearer(authorization)
-    async with sessions() as session, session.begin():
+    # Reads go through a read session (on SQLite it does not take the write lock); only
+    # a token whose last_used_at is stale is touched, in its own short write.
+    async with sessions() as session:
         if token_text is not None:
             token = await authenticate(session, token_text)
             if token is None:
                 raise AuthenticationError("invalid or revoked API token")
+            if needs_touch(token):
+                async with (write_sessions or sessions)() as writer, writer.begin():
+                    await touch(writer, token.id)
             return Principal(
                 name=token.name, scopes=frozenset({token.scope.value}), token_id=token.id
             )

@@ -61,17 +61,23 @@ async def any_active_token(session: AsyncSession) -> bool:
     return row.first() is not None
 
 
-async def authenticate(session: AsyncSession, plaintext: str, now: datetime | None = None) -> ApiToken | None:
+async def authenticate(session: AsyncSession, plaintext: str) -> ApiToken | None:
     """The active token matching `plaintext`, or None (unknown or revoked)."""
     token = (
         await session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(plaintext)))
     ).scalar_one_or_none()
     if token is None or token.revoked_at is not None:
         return None
-    now = now or utcnow()
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        await session.execute(
-            update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
-        )
-        token.last_used_at = now
     return token
+
+
+def needs_touch(token: ApiToken, now: datetime | None = None) -> bool:
+    """Whether last_used_at is old enough to be worth a write."""
+    now = now or utcnow()
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+async def touch(session: AsyncSession, token_id: int, now: datetime | None = None) -> None:
+    await session.execute(
+        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now or utcnow())
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Table,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -259,4 +260,4 @@ PHASE1_CHECKS = {
     "test_cut_count_range": "test_cut_count IS NULL OR test_cut_count >= 0",
 }
 for _name, _sql in PHASE1_CHECKS.items():
-    Coin.__table__.append_constraint(CheckConstraint(_sql, name=_name, info=P1))
+    cast(Table, Coin.__table__).append_constraint(CheckConstraint(_sql, name=_name, info=P1))

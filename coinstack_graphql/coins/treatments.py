@@ -47,8 +47,12 @@ _ALIASES = {
 }
 
 
+_UMLAUTS = str.maketrans({"ü": "ue", "ö": "oe", "ä": "ae", "ß": "ss"})
+
+
 def _key(raw: str) -> str | None:
-    slug = re.sub(r"[^a-z]+", "_", raw.lower().replace("'", "")).strip("_")
+    folded = raw.lower().replace("'", "").translate(_UMLAUTS)
+    slug = re.sub(r"[^a-z]+", "_", folded).strip("_")
     return _ALIASES.get(slug)
 
 
@@ -88,34 +92,38 @@ def parse_secondary_treatments(raw: Any) -> dict[str, Any]:
         items = [(str(x), True) if not isinstance(x, dict) else (str(x.get("type", "")), x) for x in raw]
     else:
         return flags
+    if isinstance(raw, dict):
+        # Blobs already written with the V3 detail names keep their details.
+        for column in FLAG_COLUMNS:
+            detail = raw.get(column)
+            if detail is not None and not isinstance(detail, bool | dict | list):
+                flags[column] = detail
     for name, value in items:
         kind = _key(name)
         if kind is None or not _present(value):
             continue
+        found: dict[str, Any] = {}
         if kind == "test_cut":
             flags["has_test_cut"] = True
-            if isinstance(value, bool):
-                count = None
-            elif isinstance(value, int):
-                count = value
-            elif isinstance(value, dict):
+            count = value if isinstance(value, int) and not isinstance(value, bool) else None
+            if isinstance(value, dict):
                 count = value.get("count")
-            else:
-                count = None
-            flags["test_cut_count"] = count if isinstance(count, int) else None
-            flags["test_cut_positions"] = _text(value, "positions", "position", "location")
+            found["test_cut_count"] = count if isinstance(count, int) else None
+            found["test_cut_positions"] = _text(value, "positions", "position", "location")
         elif kind == "bankers_marks":
             flags["has_bankers_marks"] = True
         elif kind == "graffiti":
             flags["has_graffiti"] = True
-            flags["graffiti_description"] = _text(value, "description", "text", "transcription")
+            found["graffiti_description"] = _text(value, "description", "text", "transcription")
         elif kind == "mounted":
             flags["was_mounted"] = True
-            flags["mount_evidence"] = _text(value, "evidence", "description", "notes")
+            found["mount_evidence"] = _text(value, "evidence", "description", "notes")
         elif kind == "overstrike":
             flags["is_overstrike"] = True
-            flags["undertype_visible"] = _text(value, "undertype_visible", "visible", "undertype")
-            flags["undertype_attribution"] = _text(
+            found["undertype_visible"] = _text(value, "undertype_visible", "visible", "undertype")
+            found["undertype_attribution"] = _text(
                 value, "undertype_attribution", "attribution", "host"
             )
+        # A detail given under its own V3 name (copied above) is not overwritten by None.
+        flags.update({k: v for k, v in found.items() if v is not None})
     return flags

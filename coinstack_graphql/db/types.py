@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Numeric, Text, TypeDecorator
@@ -37,6 +37,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         value = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        # Round the same way on every engine (PostgreSQL would round half-up itself).
+        value = value.quantize(self._quantum, rounding=ROUND_HALF_UP)
         if dialect.name == "sqlite":
             return float(value)
         return value

@@ -1,0 +1,1 @@
+"""Demo collection data: a realistic ancient-coin collection as plain Python records."""
