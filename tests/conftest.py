@@ -48,3 +48,29 @@ def migrated_db(migrated_template: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def db_engine_name() -> str:
     return engine_name()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database at head holding the demo collection. Read it; never write to it."""
+    import asyncio
+
+    from coinstack_graphql.demo.loader import load_demo
+
+    with fresh_database(tmp_path_factory.mktemp("demo")) as url:
+        migrations.upgrade(url, "head")
+        asyncio.run(load_demo(url))
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_template: str) -> str:
+    """The shared read-only demo database (tests that write use `demo_db_copy`)."""
+    return demo_template
+
+
+@pytest.fixture
+def demo_db_copy(demo_template: str, tmp_path: Path) -> Iterator[str]:
+    """A private, writable copy of the demo database."""
+    with copy_of(demo_template, tmp_path) as url:
+        yield url

@@ -21,7 +21,7 @@ from coinstack_graphql.graphql.coins.mutations import CoinMutation
 from coinstack_graphql.graphql.coins.queries import CoinQuery
 from coinstack_graphql.graphql.collections.queries import CollectionQuery
 from coinstack_graphql.graphql.core.node_queries import NodeQuery
-from coinstack_graphql.graphql.core.scalars import DATETIME_OVERRIDE
+from coinstack_graphql.graphql.core.scalars import SCALAR_MAP
 from coinstack_graphql.graphql.enrichment.queries import EnrichmentQuery
 from coinstack_graphql.graphql.market.queries import MarketQuery
 from coinstack_graphql.graphql.references.queries import ReferenceQuery
@@ -64,6 +64,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=_extensions(settings),
-        scalar_overrides=DATETIME_OVERRIDE,
-        config=StrawberryConfig(disable_field_suggestions=settings.is_production),
+        config=StrawberryConfig(
+            disable_field_suggestions=settings.is_production, scalar_map=SCALAR_MAP
+        ),
     )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-__all__ = ["JSON", "UTCDateTime", "DATETIME_OVERRIDE"]
+__all__ = ["JSON", "UTCDateTime", "SCALAR_MAP"]
 
 
 def _serialize(value: datetime) -> str:
@@ -28,11 +28,11 @@ def _parse(value: Any) -> datetime:
 
 
 UTCDateTime = strawberry.scalar(
-    NewType("UTCDateTime", datetime),
     name="DateTime",
     description="An ISO 8601 date-time in UTC, e.g. 2024-05-01T12:00:00Z.",
     serialize=_serialize,
     parse_value=_parse,
 )
 
-DATETIME_OVERRIDE: dict[object, Any] = {datetime: UTCDateTime}
+# For StrawberryConfig.scalar_map: every `datetime` field uses the UTC scalar.
+SCALAR_MAP: dict[object, Any] = {datetime: UTCDateTime}
