@@ -161,8 +161,9 @@ async def delete_with_dependents(
 ) -> None:
     """Delete rows of `table`, first applying the models' ON DELETE rules to their referrers.
 
-    The migrations create almost no foreign keys (the V2.1 baseline has none), so the
-    database does not cascade; this walks `metadata` instead and does what the models say.
+    This does not rely on the database enforcing foreign keys (SQLite only does with
+    PRAGMA foreign_keys, and schemas built before the migrations declared them have none),
+    and refuses a RESTRICT as a Conflict rather than an IntegrityError.
     """
     await session.flush()
     keys_of: dict[str, list[Any]] = {}  # referenced column -> its values in doomed rows
