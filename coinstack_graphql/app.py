@@ -27,6 +27,7 @@ from coinstack_graphql.graphql.context import NOBODY, Context
 from coinstack_graphql.graphql.schema import build_schema
 from coinstack_graphql.http import graphiql_routes, make_graphql_app
 from coinstack_graphql.http.request_parsing import RequestError
+from coinstack_graphql.pubsub import broker_for
 from coinstack_graphql.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -127,9 +128,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         state.engine = create_engine(settings)
         state.sessions = session_factory(state.engine)
         state.read_sessions = read_session_factory(state.engine)
+        broker = broker_for(settings.database_url)
+        await broker.start()
+        state.services["broker"] = broker
         try:
             yield
         finally:
+            # Background work first (it may still write), then the broker, then the pool.
+            for task in list(state.services.get("background_tasks", ())):
+                task.cancel()
+            await broker.close()
             await state.engine.dispose()
 
     middleware = []
