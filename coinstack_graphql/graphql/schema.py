@@ -7,10 +7,10 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -19,16 +19,21 @@ from strawberry.tools import merge_types
 from coinstack_graphql.graphql.auctions.queries import AuctionQuery
 from coinstack_graphql.graphql.coins.mutations import CoinMutation
 from coinstack_graphql.graphql.coins.queries import CoinQuery
+from coinstack_graphql.graphql.collections.mutations import CollectionMutation
 from coinstack_graphql.graphql.collections.queries import CollectionQuery
 from coinstack_graphql.graphql.core.node_queries import NodeQuery
 from coinstack_graphql.graphql.core.scalars import SCALAR_MAP
 from coinstack_graphql.graphql.enrichment.queries import EnrichmentQuery
+from coinstack_graphql.graphql.grading.mutations import GradingMutation
 from coinstack_graphql.graphql.market.queries import MarketQuery
+from coinstack_graphql.graphql.references.mutations import ReferenceMutation
 from coinstack_graphql.graphql.references.queries import ReferenceQuery
 from coinstack_graphql.graphql.security.access import AccessControl
 from coinstack_graphql.graphql.security.cost_limit import QueryCostLimit
+from coinstack_graphql.graphql.security.depth import depth_limit_rule
 from coinstack_graphql.graphql.security.throttle import Buckets, CostThrottle
 from coinstack_graphql.graphql.security.introspection import IntrospectionDepthLimit
+from coinstack_graphql.graphql.vocab.mutations import FieldHistoryMutation, VocabMutation
 from coinstack_graphql.graphql.wishlist.queries import WishlistQuery
 from coinstack_graphql.http.masking import MaskInternalErrors
 from coinstack_graphql.settings import Settings
@@ -39,7 +44,11 @@ Query = merge_types(
      EnrichmentQuery, AuctionQuery),
 )
 
-Mutation = merge_types("Mutation", (CoinMutation,))
+Mutation = merge_types(
+    "Mutation",
+    (CoinMutation, FieldHistoryMutation, GradingMutation, ReferenceMutation, CollectionMutation,
+     VocabMutation),
+)
 
 
 def _extensions(settings: Settings) -> list[Callable[[], Any]]:
@@ -48,7 +57,7 @@ def _extensions(settings: Settings) -> list[Callable[[], Any]]:
         lambda: MaskInternalErrors(production=settings.is_production),
         lambda: ParserCache(maxsize=settings.parser_cache_size),
         lambda: ValidationCache(maxsize=settings.parser_cache_size),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: AddValidationRules([depth_limit_rule(settings.max_depth)]),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: IntrospectionDepthLimit(),

@@ -167,8 +167,12 @@ def _was_executed(result: ExecutionResult) -> bool:
     """False for request errors (parse, validation, coercion): then there is no `data` entry."""
     if result.data is not None or not result.errors:
         return True
-    # Field errors always carry a path, even when they null the whole `data`.
-    return any(error.path is not None for error in result.errors)
+    # Field errors always carry a path, even when they null the whole `data`; a timeout
+    # stopped an execution that had started, so it answers like one (data: null).
+    return any(
+        error.path is not None or (error.extensions or {}).get("code") == "TIMEOUT"
+        for error in result.errors
+    )
 
 
 class GraphQLApp(GraphQL[Any, Any]):

@@ -27,6 +27,8 @@ PUBLIC_ERROR_CODES: frozenset[str] = frozenset(
         "GRAPHQL_VALIDATION_FAILED",
         "PERSISTED_QUERY_NOT_FOUND",
         "TIMEOUT",
+        "QUERY_TOO_DEEP",
+        "OUT_OF_RANGE",
     }
 )
 
