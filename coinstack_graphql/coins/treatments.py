@@ -59,11 +59,14 @@ def _key(raw: str) -> str | None:
 def _text(value: Any, *names: str) -> str | None:
     if isinstance(value, str) and value.strip():
         return value.strip()
+    if isinstance(value, list):  # e.g. positions: ["obverse edge", "reverse at 6h"]
+        parts = [str(v).strip() for v in value if str(v).strip()]
+        return ", ".join(parts) or None
     if isinstance(value, dict):
         for name in names:
-            found = value.get(name)
-            if isinstance(found, str) and found.strip():
-                return found.strip()
+            found = _text(value.get(name))
+            if found:
+                return found
     return None
 
 

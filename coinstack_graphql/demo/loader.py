@@ -23,6 +23,7 @@ from coinstack_graphql.auctions.audit_models import ImportRecord
 from coinstack_graphql.auctions.models import AuctionData
 from coinstack_graphql.coins.children import CoinTag, Countermark, ProvenanceEvent
 from coinstack_graphql.coins.models import Coin, Mint
+from coinstack_graphql.coins.treatments import parse_secondary_treatments
 from coinstack_graphql.collections.models import Collection, CollectionCoin, CollectionType
 from coinstack_graphql.db.engine import create_null_pool_engine, session_factory
 from coinstack_graphql.demo import catalogue as cat
@@ -177,6 +178,10 @@ async def _coin(
         if f.name not in _NOT_COLUMNS and f.name in _COIN_COLUMNS
     }
     coin = Coin(**values)
+    if demo.secondary_treatments:  # the V3 flags follow the V2.1 blob, as in the migration
+        for column, value in parse_secondary_treatments(demo.secondary_treatments).items():
+            if value not in (None, False):
+                setattr(coin, column, value)
     coin.mint = demo.mint
     if demo.mint and demo.mint in mints:
         coin.mint_id = mints[demo.mint].id
