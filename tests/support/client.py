@@ -40,6 +40,14 @@ class GraphQLClient:
         assert "errors" not in payload, payload["errors"]
         return payload["data"]
 
+    async def settle(self) -> None:
+        """Wait for the app's background work (e.g. resuming batches at start-up)."""
+        import asyncio
+
+        tasks = list(self.app.state.coinstack.services.get("background_tasks", ()))
+        if tasks:
+            await asyncio.wait(tasks, timeout=30)
+
     @property
     def select_count(self) -> int:
         return sum(

@@ -22,17 +22,17 @@ ReferenceTypeT = Annotated[
             description="An auction lot: realised or upcoming, optionally one of our coins.")
 class AuctionLot(Node):
     @strawberry.field
-    async def coin(self, root: Parent[a.AuctionData], info: Info) -> CoinT | None:
+    def coin(self, root: Parent[a.AuctionData], info: Info) -> CoinT | None:
         from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 
         if root.coin_id is None:
             return None
-        return await info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
+        return info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
 
     @strawberry.field
-    async def reference_type(self, root: Parent[a.AuctionData], info: Info) -> ReferenceTypeT | None:
+    def reference_type(self, root: Parent[a.AuctionData], info: Info) -> ReferenceTypeT | None:
         from coinstack_graphql.graphql.references.loaders import ReferenceTypeByIdLoader
 
         if root.reference_type_id is None:
             return None
-        return await info.context.loaders.get(ReferenceTypeByIdLoader).load(root.reference_type_id)
+        return info.context.loaders.get(ReferenceTypeByIdLoader).load(root.reference_type_id)

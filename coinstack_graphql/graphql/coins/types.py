@@ -13,6 +13,7 @@ from coinstack_graphql.coins import models as m
 from coinstack_graphql.enrichment.models import Capability, ReviewStatus
 from coinstack_graphql.graphql.coins import loaders as ld
 from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.loaders import then
 from coinstack_graphql.graphql.core.model_fields import graphql_enum, model_type
 from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.vocab import models as vocab
@@ -78,25 +79,25 @@ class FieldChange(Node):
     pass
 
 
-async def _term(info: Info, term_id: int | None) -> Any:
+def _term(info: Info, term_id: int | None) -> Any:
     if term_id is None:
         return None
-    return await info.context.loaders.get(ld.VocabTermByIdLoader).load(term_id)
+    return info.context.loaders.get(ld.VocabTermByIdLoader).load(term_id)
 
 
 @model_type(m.Coin, name="CoinSecondaryAuthority", node=False,
             fields=["secondary_authority", "authority_type"])
 class CoinSecondaryAuthority:
     @strawberry.field
-    async def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return await _term(info, root.secondary_authority_term_id)
+    def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return _term(info, root.secondary_authority_term_id)
 
 
 @model_type(m.Coin, name="CoinCoRuler", node=False, fields=["co_ruler", "portrait_relationship"])
 class CoinCoRuler:
     @strawberry.field
-    async def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return await _term(info, root.co_ruler_term_id)
+    def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return _term(info, root.co_ruler_term_id)
 
 
 @model_type(m.Coin, name="CoinPhysical", node=False,
@@ -129,16 +130,16 @@ class CoinCentering:
     "reverse_die_id", "die_study_group", "die_match_notes"])
 class CoinDieStudy:
     @strawberry.field(description="A coin of the collection struck from the same obverse die.")
-    async def obverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
+    def obverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
         if root.die_study_obverse_id is None:
             return None
-        return await info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_obverse_id)
+        return info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_obverse_id)
 
     @strawberry.field(description="A coin of the collection struck from the same reverse die.")
-    async def reverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
+    def reverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
         if root.die_study_reverse_id is None:
             return None
-        return await info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_reverse_id)
+        return info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_reverse_id)
 
 
 @model_type(m.Coin, name="CoinTpgGrading", node=False, fields=[
@@ -225,83 +226,83 @@ class Coin(Node):
         return root.mint
 
     @strawberry.field(description="The mint record, with coordinates.")
-    async def mint(self, root: Parent[m.Coin], info: Info) -> Mint | None:
+    def mint(self, root: Parent[m.Coin], info: Info) -> Mint | None:
         if root.mint_id is None:
             return None
-        return await info.context.loaders.get(ld.MintByIdLoader).load(root.mint_id)
+        return info.context.loaders.get(ld.MintByIdLoader).load(root.mint_id)
 
     @strawberry.field
-    async def issuer_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return await _term(info, root.issuer_term_id)
+    def issuer_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return _term(info, root.issuer_term_id)
 
     @strawberry.field
-    async def mint_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return await _term(info, root.mint_term_id)
+    def mint_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return _term(info, root.mint_term_id)
 
     @strawberry.field
-    async def denomination_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return await _term(info, root.denomination_term_id)
+    def denomination_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return _term(info, root.denomination_term_id)
 
     @strawberry.field
-    async def dynasty_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return await _term(info, root.dynasty_term_id)
+    def dynasty_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
+        return _term(info, root.dynasty_term_id)
 
     @strawberry.field(description="Images, the primary one first.")
-    async def images(self, root: Parent[m.Coin], info: Info) -> list[CoinImage]:
-        return await info.context.loaders.get(ld.CoinImagesByCoinIdLoader).load(root.id)
+    def images(self, root: Parent[m.Coin], info: Info) -> list[CoinImage]:
+        return info.context.loaders.get(ld.CoinImagesByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="Catalogue citations, the primary one first.")
-    async def references(self, root: Parent[m.Coin], info: Info) -> list[CoinReferenceT]:
+    def references(self, root: Parent[m.Coin], info: Info) -> list[CoinReferenceT]:
         from coinstack_graphql.graphql.references.loaders import CoinReferencesByCoinIdLoader
 
-        return await info.context.loaders.get(CoinReferencesByCoinIdLoader).load(root.id)
+        return info.context.loaders.get(CoinReferencesByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="Ownership history in order.")
-    async def provenance_events(self, root: Parent[m.Coin], info: Info) -> list[ProvenanceEvent]:
-        return await info.context.loaders.get(ld.ProvenanceEventsByCoinIdLoader).load(root.id)
+    def provenance_events(self, root: Parent[m.Coin], info: Info) -> list[ProvenanceEvent]:
+        return info.context.loaders.get(ld.ProvenanceEventsByCoinIdLoader).load(root.id)
 
     @strawberry.field
-    async def countermarks(self, root: Parent[m.Coin], info: Info) -> list[Countermark]:
-        return await info.context.loaders.get(ld.CountermarksByCoinIdLoader).load(root.id)
+    def countermarks(self, root: Parent[m.Coin], info: Info) -> list[Countermark]:
+        return info.context.loaders.get(ld.CountermarksByCoinIdLoader).load(root.id)
 
     @strawberry.field
-    async def tags(self, root: Parent[m.Coin], info: Info) -> list[str]:
-        return await info.context.loaders.get(ld.TagsByCoinIdLoader).load(root.id)
+    def tags(self, root: Parent[m.Coin], info: Info) -> list[str]:
+        return info.context.loaders.get(ld.TagsByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="The grading lifecycle in sequence order.")
-    async def grading_history(self, root: Parent[m.Coin], info: Info) -> list[GradingEventT]:
+    def grading_history(self, root: Parent[m.Coin], info: Info) -> list[GradingEventT]:
         from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
 
-        return await info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
+        return info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="The current grading entry, if the coin has a history.")
-    async def current_grading(self, root: Parent[m.Coin], info: Info) -> GradingEventT | None:
+    def current_grading(self, root: Parent[m.Coin], info: Info) -> GradingEventT | None:
         from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
 
-        events = await info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
-        return next((e for e in events if e.is_current), None)
+        events = info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
+        return then(events, lambda rows: next((e for e in rows if e.is_current), None))
 
     @strawberry.field
-    async def rarity_assessments(self, root: Parent[m.Coin], info: Info) -> list[RarityT]:
+    def rarity_assessments(self, root: Parent[m.Coin], info: Info) -> list[RarityT]:
         from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
 
-        return await info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
+        return info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
 
     @strawberry.field
-    async def primary_rarity(self, root: Parent[m.Coin], info: Info) -> RarityT | None:
+    def primary_rarity(self, root: Parent[m.Coin], info: Info) -> RarityT | None:
         from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
 
-        rows = await info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
-        return next((r for r in rows if r.is_primary), None)
+        rows = info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
+        return then(rows, lambda found: next((r for r in found if r.is_primary), None))
 
     @strawberry.field
-    async def census_snapshots(self, root: Parent[m.Coin], info: Info) -> list[CensusT]:
+    def census_snapshots(self, root: Parent[m.Coin], info: Info) -> list[CensusT]:
         from coinstack_graphql.graphql.grading.loaders import CensusSnapshotsByCoinIdLoader
 
-        return await info.context.loaders.get(CensusSnapshotsByCoinIdLoader).load(root.id)
+        return info.context.loaders.get(CensusSnapshotsByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="LLM enrichments, newest first; superseded ones included.")
-    async def enrichments(
+    def enrichments(
         self,
         root: Parent[m.Coin],
         info: Info,
@@ -310,39 +311,39 @@ class Coin(Node):
     ) -> list[EnrichmentT]:
         from coinstack_graphql.graphql.enrichment.loaders import EnrichmentsByCoinIdLoader
 
-        rows = await info.context.loaders.get(EnrichmentsByCoinIdLoader).load(root.id)
-        return [
-            r for r in rows
+        rows = info.context.loaders.get(EnrichmentsByCoinIdLoader).load(root.id)
+        return then(rows, lambda found: [
+            r for r in found
             if (capability is None or r.capability == capability)
             and (review_status is None or r.review_status == review_status)
-        ]
+        ])
 
     @strawberry.field(description="Valuation snapshots, newest first.")
-    async def valuations(self, root: Parent[m.Coin], info: Info) -> list[ValuationT]:
+    def valuations(self, root: Parent[m.Coin], info: Info) -> list[ValuationT]:
         from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
 
-        return await info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
+        return info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
 
     @strawberry.field
-    async def latest_valuation(self, root: Parent[m.Coin], info: Info) -> ValuationT | None:
+    def latest_valuation(self, root: Parent[m.Coin], info: Info) -> ValuationT | None:
         from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
 
-        rows = await info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
-        return rows[0] if rows else None
+        rows = info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
+        return then(rows, lambda found: found[0] if found else None)
 
     @strawberry.field(description="Collections the coin belongs to, smart ones included.")
-    async def collections(self, root: Parent[m.Coin], info: Info) -> list[CollectionT]:
+    def collections(self, root: Parent[m.Coin], info: Info) -> list[CollectionT]:
         from coinstack_graphql.graphql.collections.loaders import CollectionsByCoinIdLoader
 
-        return await info.context.loaders.get(CollectionsByCoinIdLoader).load(root.id)
+        return info.context.loaders.get(CollectionsByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="Auction records linked to this coin, newest first.")
-    async def auction_data(self, root: Parent[m.Coin], info: Info) -> list[AuctionLotT]:
-        return await info.context.loaders.get(ld.AuctionDataByCoinIdLoader).load(root.id)
+    def auction_data(self, root: Parent[m.Coin], info: Info) -> list[AuctionLotT]:
+        return info.context.loaders.get(ld.AuctionDataByCoinIdLoader).load(root.id)
 
     @strawberry.field(description="Field changes, newest first.")
-    async def field_history(
+    def field_history(
         self, root: Parent[m.Coin], info: Info, limit: int = 50
     ) -> list[FieldChange]:
-        rows = await info.context.loaders.get(ld.FieldHistoryByCoinIdLoader).load(root.id)
-        return rows[: max(0, min(limit, 500))]
+        rows = info.context.loaders.get(ld.FieldHistoryByCoinIdLoader).load(root.id)
+        return then(rows, lambda found: found[: max(0, min(limit, 500))])

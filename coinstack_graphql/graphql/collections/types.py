@@ -51,14 +51,14 @@ class Collection(Node):
         return await coin_connection(info, stmt, order_by, first, after, last, before)
 
     @strawberry.field
-    async def parent(self, root: Parent[c.Collection], info: Info) -> Collection | None:
+    def parent(self, root: Parent[c.Collection], info: Info) -> Collection | None:
         if root.parent_id is None:
             return None
-        return await info.context.loaders.get(ld.CollectionByIdLoader).load(root.parent_id)
+        return info.context.loaders.get(ld.CollectionByIdLoader).load(root.parent_id)
 
     @strawberry.field
-    async def children(self, root: Parent[c.Collection], info: Info) -> list[Collection]:
-        return await info.context.loaders.get(ld.ChildCollectionsByParentIdLoader).load(root.id)
+    def children(self, root: Parent[c.Collection], info: Info) -> list[Collection]:
+        return info.context.loaders.get(ld.ChildCollectionsByParentIdLoader).load(root.id)
 
 
 async def _positioned(info, stmt, first, after, last, before):  # type: ignore[no-untyped-def]
@@ -98,16 +98,16 @@ class SeriesSlot(Node):
         return await info.context.loaders.get(CoinByIdLoader).load(filled.coin_id)
 
     @strawberry.field
-    async def series(self, root: Parent[s.SeriesSlot], info: Info) -> Series:
-        return await info.context.loaders.get(ld.SeriesByIdLoader).load(root.series_id)
+    def series(self, root: Parent[s.SeriesSlot], info: Info) -> Series:
+        return info.context.loaders.get(ld.SeriesByIdLoader).load(root.series_id)
 
 
 @model_type(s.Series, name="Series", exclude=["canonical_vocab_id"],
             description="A collecting series (e.g. the Twelve Caesars): slots that coins fill.")
 class Series(Node):
     @strawberry.field
-    async def slots(self, root: Parent[s.Series], info: Info) -> list[SeriesSlot]:
-        return await info.context.loaders.get(ld.SlotsBySeriesIdLoader).load(root.id)
+    def slots(self, root: Parent[s.Series], info: Info) -> list[SeriesSlot]:
+        return info.context.loaders.get(ld.SlotsBySeriesIdLoader).load(root.id)
 
     @strawberry.field(description="How many slots are filled.")
     async def filled_count(self, root: Parent[s.Series], info: Info) -> int:

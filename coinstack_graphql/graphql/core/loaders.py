@@ -82,3 +82,28 @@ class Loaders:
             loader = loader_cls(self._sessions)
             self._loaders[loader_cls] = loader
         return loader  # type: ignore[return-value]
+
+
+def then(future: Any, transform: Any) -> Any:
+    """A future of `transform(result)`: post-processing a load without a coroutine.
+
+    Resolvers return loader futures directly rather than awaiting them in an `async def`,
+    which saves a coroutine and a task per field on a page of a hundred coins.
+    """
+    import asyncio
+
+    out = asyncio.get_running_loop().create_future()
+
+    def done(source: Any) -> None:
+        if source.cancelled():
+            out.cancel()
+        elif source.exception() is not None:
+            out.set_exception(source.exception())
+        else:
+            try:
+                out.set_result(transform(source.result()))
+            except Exception as exc:  # surfaces as the field's error
+                out.set_exception(exc)
+
+    future.add_done_callback(done)
+    return out

@@ -15,30 +15,30 @@ from coinstack_graphql.graphql.core.relay import Node
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
 
 
-async def _coin(info: Info, coin_id: int) -> CoinT:
+def _coin(info: Info, coin_id: int) -> CoinT:
     from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 
-    return await info.context.loaders.get(CoinByIdLoader).load(coin_id)
+    return info.context.loaders.get(CoinByIdLoader).load(coin_id)
 
 
 @model_type(g.GradingHistory, name="GradingEvent", exclude=["coin_id"],
             description="One event of a coin's grading life (initial, crossover, regrade, crack-out).")
 class GradingEvent(Node):
     @strawberry.field
-    async def coin(self, root: Parent[g.GradingHistory], info: Info) -> CoinT:
-        return await _coin(info, root.coin_id)
+    def coin(self, root: Parent[g.GradingHistory], info: Info) -> CoinT:
+        return _coin(info, root.coin_id)
 
 
 @model_type(g.RarityAssessment, name="RarityAssessment", exclude=["coin_id"])
 class RarityAssessment(Node):
     @strawberry.field
-    async def coin(self, root: Parent[g.RarityAssessment], info: Info) -> CoinT:
-        return await _coin(info, root.coin_id)
+    def coin(self, root: Parent[g.RarityAssessment], info: Info) -> CoinT:
+        return _coin(info, root.coin_id)
 
 
 @model_type(g.CensusSnapshot, name="CensusSnapshot", exclude=["coin_id"],
             description="An NGC/PCGS population report for the coin's type at a date.")
 class CensusSnapshot(Node):
     @strawberry.field
-    async def coin(self, root: Parent[g.CensusSnapshot], info: Info) -> CoinT:
-        return await _coin(info, root.coin_id)
+    def coin(self, root: Parent[g.CensusSnapshot], info: Info) -> CoinT:
+        return _coin(info, root.coin_id)

@@ -23,10 +23,10 @@ CoinConnectionT = Annotated[
             description="The same type in OCRE, CRRO, RPC Online or Nomisma.")
 class ExternalCatalogLink(Node):
     @strawberry.field
-    async def reference_type(
+    def reference_type(
         self, root: Parent[r.ExternalCatalogLink], info: Info
     ) -> ReferenceType:
-        return await info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
+        return info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
             root.reference_type_id
         )
 
@@ -35,8 +35,8 @@ class ExternalCatalogLink(Node):
             description="A catalogue type (e.g. RIC I² 207), shared by every coin citing it.")
 class ReferenceType(Node):
     @strawberry.field(description="Equivalent types in other catalogues (this one excluded).")
-    async def concordance(self, root: Parent[r.ReferenceType], info: Info) -> list[ReferenceType]:
-        return await info.context.loaders.get(ld.ConcordanceByReferenceTypeIdLoader).load(root.id)
+    def concordance(self, root: Parent[r.ReferenceType], info: Info) -> list[ReferenceType]:
+        return info.context.loaders.get(ld.ConcordanceByReferenceTypeIdLoader).load(root.id)
 
     @strawberry.field(description="The concordance group this type belongs to, if any.")
     async def concordance_group_id(self, root: Parent[r.ReferenceType], info: Info) -> str | None:
@@ -46,10 +46,10 @@ class ReferenceType(Node):
         return row.concordance_group_id if row is not None else None
 
     @strawberry.field
-    async def external_links(
+    def external_links(
         self, root: Parent[r.ReferenceType], info: Info
     ) -> list[ExternalCatalogLink]:
-        return await info.context.loaders.get(ld.ExternalLinksByReferenceTypeIdLoader).load(
+        return info.context.loaders.get(ld.ExternalLinksByReferenceTypeIdLoader).load(
             root.id
         )
 
@@ -58,13 +58,13 @@ class ReferenceType(Node):
             description="A coin's citation of a reference type.")
 class CoinReference(Node):
     @strawberry.field
-    async def reference_type(self, root: Parent[r.CoinReference], info: Info) -> ReferenceType:
-        return await info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
+    def reference_type(self, root: Parent[r.CoinReference], info: Info) -> ReferenceType:
+        return info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
             root.reference_type_id
         )
 
     @strawberry.field
-    async def coin(self, root: Parent[r.CoinReference], info: Info) -> CoinT:
+    def coin(self, root: Parent[r.CoinReference], info: Info) -> CoinT:
         from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 
-        return await info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
+        return info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
