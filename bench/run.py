@@ -116,6 +116,9 @@ async def _statements(url: str, query: str, variables: dict[str, Any]) -> int:
             count += 1
 
     async with app.router.lifespan_context(app):
+        background = list(app.state.coinstack.services.get("background_tasks", ()))
+        if background:  # start-up work (resuming batches) is not part of a request
+            await asyncio.wait(background, timeout=30)
         event.listen(app.state.coinstack.engine.sync_engine, "before_cursor_execute", on_execute)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
