@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from coinstack_graphql.coins.children import CoinTag
@@ -108,8 +108,11 @@ def escape_like(text: str) -> str:
     return re.sub(r"([\\%_])", r"\\\1", text)
 
 
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
-    return func.lower(column).like(f"%{escape_like(text.lower())}%", escape="\\")
+def contains_text(column: Any, text: str) -> ColumnElement[bool]:
+    """Case-insensitive: `column` contains `text` literally (`%`, `_` match themselves)."""
+    return func.lower(column).like(
+        func.lower(literal(f"%{escape_like(text)}%")), escape="\\"
+    )
 
 
 def coin_conditions(
@@ -129,11 +132,11 @@ def coin_conditions(
     if c.denominations:
         conds.append(func.lower(Coin.denomination).in_([d.lower() for d in c.denominations]))
     if c.issuers:
-        conds.append(or_(*(_contains(Coin.issuer, name) for name in c.issuers)))
+        conds.append(or_(*(contains_text(Coin.issuer, name) for name in c.issuers)))
     if c.mint_ids:
         conds.append(Coin.mint_id.in_(c.mint_ids))
     if c.mint_name:
-        conds.append(_contains(Coin.mint, c.mint_name))
+        conds.append(contains_text(Coin.mint, c.mint_name))
     # A coin dated year_start..year_end overlaps [from, to]; an undated end means a point.
     if c.year_from is not None:
         conds.append(func.coalesce(Coin.year_end, Coin.year_start) >= c.year_from)
@@ -181,7 +184,7 @@ def coin_conditions(
             Coin.portrait_subject, Coin.sub_category,
         )
         for word in words:
-            conds.append(or_(*(_contains(col, word) for col in searchable)))
+            conds.append(or_(*(contains_text(col, word) for col in searchable)))
     return conds
 
 

@@ -34,6 +34,8 @@ from coinstack_graphql.series.models import Series, SeriesMembership
 from coinstack_graphql.vocab.models import CoinVocabAssignment, VocabTerm
 
 COIN_WRITABLE = writable_columns(Coin, exclude=("created_at", "updated_at"))
+# Field-history change types written by services that keep coin columns in step.
+DERIVED_CHANGE_TYPES = frozenset({"grading_sync", "rarity_sync"})
 TERM_ID_FIELDS = {f"{name}_term_id": name for name in TERM_FIELDS}  # issuer_term_id -> issuer
 CERTIFIED_SERVICES = frozenset({GradeService.NGC, GradeService.PCGS})
 _CERT_KEYS = frozenset(
@@ -125,6 +127,15 @@ async def undo_batch(
         raise NotFound(f"no recorded changes in batch {batch_id}", field=["batchId"])
     if len({r.coin_id for r in rows}) > 1:
         raise DomainError("this batch changed several coins; say which one", field=["coinId"])
+    derived = {r.change_type for r in rows} & DERIVED_CHANGE_TYPES
+    if derived:
+        # These columns follow the coin's grading history or primary rarity; undoing them
+        # here would make the coin disagree with that record.
+        raise Conflict(
+            "this batch was written by the grading or rarity record; change that record "
+            "(updateGradingEvent, removeGradingEvent, rarity mutations) instead",
+            field=["batchId"],
+        )
     coin = await get_coin(session, rows[0].coin_id, field="batchId")
     restore: dict[str, Any] = {}
     latest: dict[str, Any] = {}

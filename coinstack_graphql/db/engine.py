@@ -14,6 +14,10 @@ from coinstack_graphql.settings import Settings
 READ_ONLY_OPTION = "coinstack_read_only"
 
 
+def _unicode_lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
+
+
 def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys and a busy timeout on every connection; we issue BEGIN ourselves.
 
@@ -33,6 +37,9 @@ def _install_sqlite_pragmas(engine: AsyncEngine, busy_timeout_ms: int) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+        # SQLite's lower() folds ASCII only; legends and names are Greek and Latin with
+        # diacritics, so case-insensitive search uses Python's full Unicode folding.
+        dbapi_conn.create_function("lower", 1, _unicode_lower, deterministic=True)
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:

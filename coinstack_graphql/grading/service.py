@@ -326,8 +326,13 @@ def _grade_figures(
         try:
             ladder.validate_designation(parsed.adjectival, numeric)
         except ladder.GradeError as exc:
-            message = f"gradeNumeric does not fit the grade {grade!r}: {exc}"
-            raise DomainError(message, field=["gradeNumeric"]) from None
+            if not explicit("grade_numeric"):
+                # A number kept from the old grade text gives way to new text that
+                # does not fit it: the new text wins, as documented above.
+                numeric = None
+            else:
+                message = f"gradeNumeric does not fit the grade {grade!r}: {exc}"
+                raise DomainError(message, field=["gradeNumeric"]) from None
     if parsed.fine_style and not ngc:
         raise DomainError(
             "'Fine Style' is an NGC designation; this event is not NGC", field=["grade"]

@@ -1,4 +1,4 @@
-"""`coin(id:)` and the Coin's own fields: columns, scalars and V3 value objects, against the demo."""
+"""`coin(id:)` and the Coin's own fields: columns, scalars, V3 value objects, against the demo."""
 
 from __future__ import annotations
 
@@ -322,41 +322,57 @@ async def test_secondary_treatments_json_is_the_stored_blob(
     }
 
 
-async def test_secondary_treatments_of_a_test_cut_coin(
-    client: GraphQLClient, coin_ids: dict[str, int]
-) -> None:
-    data = await client.execute(
-        """query($id: ID!) { coin(id: $id) { secondaryTreatments {
-            hasTestCut testCutCount hasBankersMarks isOverstrike wasMounted hasGraffiti } } }""",
-        {"id": gid("Coin", coin_ids[TEST_CUT])},
-    )
-    assert data["coin"]["secondaryTreatments"] == {
-        "hasTestCut": True,
-        "testCutCount": 1,
-        "hasBankersMarks": False,
-        "isOverstrike": False,
-        "wasMounted": False,
-        "hasGraffiti": False,
-    }
+TREATMENTS = """query($id: ID!) { coin(id: $id) { secondaryTreatments {
+    isOverstrike undertypeVisible undertypeAttribution hasTestCut testCutCount testCutPositions
+    hasBankersMarks hasGraffiti graffitiDescription wasMounted mountEvidence } } }"""
+NO_TREATMENT = {
+    "isOverstrike": False, "undertypeVisible": None, "undertypeAttribution": None,
+    "hasTestCut": False, "testCutCount": None, "testCutPositions": None,
+    "hasBankersMarks": False, "hasGraffiti": False, "graffitiDescription": None,
+    "wasMounted": False, "mountEvidence": None,
+}
 
 
-async def test_test_cut_positions_are_read_from_the_list(
-    client: GraphQLClient, coin_ids: dict[str, int]
+@pytest.mark.parametrize(
+    ("key", "flags"),
+    [
+        (TEST_CUT, {"hasTestCut": True, "testCutCount": 1, "testCutPositions": "obverse edge"}),
+        ("grk-philip-ii-horseman-1",
+         {"hasTestCut": True, "testCutCount": 2, "testCutPositions": "reverse, edge"}),
+        ("grk-alexander-amphipolis-111-1", {"hasTestCut": True, "testCutCount": 1}),
+        (BRUTUS, {"hasBankersMarks": True}),
+        ("byz-phocas-solidus-mounted-1", {
+            "wasMounted": True,
+            "mountEvidence": "Smoothed edge with traces of solder at 12 o'clock",
+        }),
+        ("imp-carausius-pax-overstrike-1", {
+            "isOverstrike": True,
+            "undertypeVisible": "Antoninianus of Victorinus",
+            "undertypeAttribution": "Traces of Victorinus' obverse legend behind the bust",
+        }),
+        ("grk-ptolemy-i-satrap-1",
+         {"hasGraffiti": True, "graffitiDescription": "Incised letter M in reverse field"}),
+        (SOLIDUS, {}),
+    ],
+)
+async def test_secondary_treatments_value_object(
+    client: GraphQLClient, coin_ids: dict[str, int], key: str, flags: dict[str, Any]
 ) -> None:
-    data = await client.execute(
-        "query($id: ID!) { coin(id: $id) { secondaryTreatments { testCutPositions } } }",
-        {"id": gid("Coin", coin_ids[TEST_CUT])},
-    )
-    assert data["coin"]["secondaryTreatments"]["testCutPositions"] == "obverse edge"
+    data = await client.execute(TREATMENTS, {"id": gid("Coin", coin_ids[key])})
+    assert data["coin"]["secondaryTreatments"] == {**NO_TREATMENT, **flags}
 
 
 async def test_unknown_coin_is_null(client: GraphQLClient) -> None:
-    data = await client.execute("{ coin(id: \"%s\") { id } }" % gid("Coin", 999_999))
+    data = await client.execute(
+        "query($id: ID!) { coin(id: $id) { id } }", {"id": gid("Coin", 999_999)}
+    )
     assert data == {"coin": None}
 
 
 async def test_coin_of_another_type_is_an_error(client: GraphQLClient) -> None:
-    response = await client.post("{ coin(id: \"%s\") { id } }" % gid("Mint", 1))
+    response = await client.post(
+        "query($id: ID!) { coin(id: $id) { id } }", {"id": gid("Mint", 1)}
+    )
     assert response.status_code == 200
     payload = response.json()
     assert payload["data"] == {"coin": None}

@@ -83,6 +83,38 @@ class CoinTagsInput:
     tags: list[str]
 
 
+# API.md: every mutation takes its own <Name>Input and returns its own <Name>Payload, so
+# codegen clients get a type per operation; the shared shapes above are subclassed.
+@strawberry.input
+class DeleteCoinInput(DeleteInput):
+    pass
+
+
+@strawberry.input
+class RemoveCoinImageInput(DeleteInput):
+    pass
+
+
+@strawberry.input
+class RemoveProvenanceEventInput(DeleteInput):
+    pass
+
+
+@strawberry.input
+class RemoveCountermarkInput(DeleteInput):
+    pass
+
+
+@strawberry.input
+class AddCoinTagsInput(CoinTagsInput):
+    pass
+
+
+@strawberry.input
+class RemoveCoinTagsInput(CoinTagsInput):
+    pass
+
+
 @strawberry.type
 class CoinPayload:
     coin: Coin | None = None
@@ -130,6 +162,71 @@ class CoinTagsPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+@strawberry.type
+class CreateCoinPayload(CoinPayload):
+    pass
+
+
+@strawberry.type
+class UpdateCoinPayload(CoinPayload):
+    pass
+
+
+@strawberry.type
+class AddCoinImagePayload(CoinImagePayload):
+    pass
+
+
+@strawberry.type
+class UpdateCoinImagePayload(CoinImagePayload):
+    pass
+
+
+@strawberry.type
+class RemoveCoinImagePayload(RemovePayload):
+    pass
+
+
+@strawberry.type
+class AddProvenanceEventPayload(ProvenanceEventPayload):
+    pass
+
+
+@strawberry.type
+class UpdateProvenanceEventPayload(ProvenanceEventPayload):
+    pass
+
+
+@strawberry.type
+class RemoveProvenanceEventPayload(RemovePayload):
+    pass
+
+
+@strawberry.type
+class AddCountermarkPayload(CountermarkPayload):
+    pass
+
+
+@strawberry.type
+class UpdateCountermarkPayload(CountermarkPayload):
+    pass
+
+
+@strawberry.type
+class RemoveCountermarkPayload(RemovePayload):
+    pass
+
+
+@strawberry.type
+class AddCoinTagsPayload(CoinTagsPayload):
+    pass
+
+
+@strawberry.type
+class RemoveCoinTagsPayload(CoinTagsPayload):
+    pass
+
+
 async def _fresh_coin(info: Info, coin_id: int | None) -> Any:
     if coin_id is None:
         return None
@@ -139,17 +236,17 @@ async def _fresh_coin(info: Info, coin_id: int | None) -> Any:
 @strawberry.type
 class CoinMutation:
     @strawberry.mutation(description="Add a coin to the collection.")
-    async def create_coin(self, info: Info, input: CreateCoinInput) -> CoinPayload:  # type: ignore[valid-type]
+    async def create_coin(self, info: Info, input: CreateCoinInput) -> CreateCoinPayload:  # type: ignore[valid-type]
         async def work(tx: Transaction) -> Any:
             coin = await coin_service.create_coin(tx.session, coin_changes(input))
             await refresh_stats_after_coin_write(tx.session)
             return coin
 
         out = await run_in_transaction(info, work)
-        return CoinPayload(coin=out.value, user_errors=remap_paths(out.errors, ERROR_PATHS))
+        return CreateCoinPayload(coin=out.value, user_errors=remap_paths(out.errors, ERROR_PATHS))
 
     @strawberry.mutation(description="Change a coin; omitted fields stay, null clears. Writes field history.")
-    async def update_coin(self, info: Info, input: UpdateCoinInput) -> CoinPayload:  # type: ignore[valid-type]
+    async def update_coin(self, info: Info, input: UpdateCoinInput) -> UpdateCoinPayload:  # type: ignore[valid-type]
         coin_id = decode_id(input.id, "Coin", argument="input.id")
 
         async def work(tx: Transaction) -> Any:
@@ -161,10 +258,10 @@ class CoinMutation:
 
         out = await run_in_transaction(info, work)
         errors = remap_paths(out.errors, {"coinId": ["id"], **ERROR_PATHS})
-        return CoinPayload(coin=out.value, user_errors=errors)
+        return UpdateCoinPayload(coin=out.value, user_errors=errors)
 
     @strawberry.mutation(description="Delete a coin and everything that belongs to it.")
-    async def delete_coin(self, info: Info, input: DeleteInput) -> DeleteCoinPayload:
+    async def delete_coin(self, info: Info, input: DeleteCoinInput) -> DeleteCoinPayload:
         coin_id = decode_id(input.id, "Coin", argument="input.id")
 
         async def work(tx: Transaction) -> None:
@@ -178,43 +275,47 @@ class CoinMutation:
         )
 
     @strawberry.mutation
-    async def add_coin_image(self, info: Info, input: AddCoinImageInput) -> CoinImagePayload:
+    async def add_coin_image(self, info: Info, input: AddCoinImageInput) -> AddCoinImagePayload:
         coin_id = decode_id(input.coin, "Coin", argument="input.coin")
         out = await run_in_transaction(
             info, lambda tx: cs.add_coin_image(tx.session, coin_id, changes_of(input, skip={"coin"}))
         )
-        return CoinImagePayload(
+        return AddCoinImagePayload(
             image=out.value, coin=await _fresh_coin(info, coin_id if out.ok else None),
             user_errors=remap_paths(out.errors, {"coinId": ["coin"]}),
         )
 
     @strawberry.mutation
-    async def update_coin_image(self, info: Info, input: UpdateCoinImageInput) -> CoinImagePayload:
+    async def update_coin_image(
+        self, info: Info, input: UpdateCoinImageInput
+    ) -> UpdateCoinImagePayload:
         image_id = decode_id(input.id, "CoinImage", argument="input.id")
         out = await run_in_transaction(
             info, lambda tx: cs.update_coin_image(tx.session, image_id, changes_of(input, skip={"id"}))
         )
         coin_id = out.value.coin_id if out.ok else None
-        return CoinImagePayload(image=out.value, coin=await _fresh_coin(info, coin_id),
+        return UpdateCoinImagePayload(image=out.value, coin=await _fresh_coin(info, coin_id),
                                 user_errors=remap_paths(out.errors, {"imageId": ["id"]}))
 
     @strawberry.mutation
-    async def remove_coin_image(self, info: Info, input: DeleteInput) -> RemovePayload:
+    async def remove_coin_image(
+        self, info: Info, input: RemoveCoinImageInput
+    ) -> RemoveCoinImagePayload:
         image_id = decode_id(input.id, "CoinImage", argument="input.id")
         out = await run_in_transaction(info, lambda tx: cs.remove_coin_image(tx.session, image_id))
-        return await _removed(info, out, "CoinImage", image_id, "imageId")
+        return await _removed(info, out, "CoinImage", image_id, "imageId", RemoveCoinImagePayload)
 
     @strawberry.mutation
     async def add_provenance_event(
         self, info: Info, input: AddProvenanceEventInput
-    ) -> ProvenanceEventPayload:
+    ) -> AddProvenanceEventPayload:
         coin_id = decode_id(input.coin, "Coin", argument="input.coin")
         values = changes_of(input, skip={"coin", "position"})
         out = await run_in_transaction(
             info,
             lambda tx: cs.add_provenance_event(tx.session, coin_id, values, position=input.position),
         )
-        return ProvenanceEventPayload(
+        return AddProvenanceEventPayload(
             provenance_event=out.value, coin=await _fresh_coin(info, coin_id if out.ok else None),
             user_errors=remap_paths(out.errors, {"coinId": ["coin"]}),
         )
@@ -222,31 +323,37 @@ class CoinMutation:
     @strawberry.mutation
     async def update_provenance_event(
         self, info: Info, input: UpdateProvenanceEventInput
-    ) -> ProvenanceEventPayload:
+    ) -> UpdateProvenanceEventPayload:
         event_id = decode_id(input.id, "ProvenanceEvent", argument="input.id")
         out = await run_in_transaction(
             info,
             lambda tx: cs.update_provenance_event(tx.session, event_id, changes_of(input, skip={"id"})),
         )
         coin_id = out.value.coin_id if out.ok else None
-        return ProvenanceEventPayload(provenance_event=out.value, coin=await _fresh_coin(info, coin_id),
+        return UpdateProvenanceEventPayload(provenance_event=out.value, coin=await _fresh_coin(info, coin_id),
                                       user_errors=remap_paths(out.errors, {"eventId": ["id"]}))
 
     @strawberry.mutation
-    async def remove_provenance_event(self, info: Info, input: DeleteInput) -> RemovePayload:
+    async def remove_provenance_event(
+        self, info: Info, input: RemoveProvenanceEventInput
+    ) -> RemoveProvenanceEventPayload:
         event_id = decode_id(input.id, "ProvenanceEvent", argument="input.id")
         out = await run_in_transaction(
             info, lambda tx: cs.remove_provenance_event(tx.session, event_id)
         )
-        return await _removed(info, out, "ProvenanceEvent", event_id, "eventId")
+        return await _removed(
+            info, out, "ProvenanceEvent", event_id, "eventId", RemoveProvenanceEventPayload
+        )
 
     @strawberry.mutation
-    async def add_countermark(self, info: Info, input: AddCountermarkInput) -> CountermarkPayload:
+    async def add_countermark(
+        self, info: Info, input: AddCountermarkInput
+    ) -> AddCountermarkPayload:
         coin_id = decode_id(input.coin, "Coin", argument="input.coin")
         out = await run_in_transaction(
             info, lambda tx: cs.add_countermark(tx.session, coin_id, changes_of(input, skip={"coin"}))
         )
-        return CountermarkPayload(
+        return AddCountermarkPayload(
             countermark=out.value, coin=await _fresh_coin(info, coin_id if out.ok else None),
             user_errors=remap_paths(out.errors, {"coinId": ["coin"]}),
         )
@@ -254,32 +361,38 @@ class CoinMutation:
     @strawberry.mutation
     async def update_countermark(
         self, info: Info, input: UpdateCountermarkInput
-    ) -> CountermarkPayload:
+    ) -> UpdateCountermarkPayload:
         mark_id = decode_id(input.id, "Countermark", argument="input.id")
         out = await run_in_transaction(
             info,
             lambda tx: cs.update_countermark(tx.session, mark_id, changes_of(input, skip={"id"})),
         )
         coin_id = out.value.coin_id if out.ok else None
-        return CountermarkPayload(countermark=out.value, coin=await _fresh_coin(info, coin_id),
+        return UpdateCountermarkPayload(countermark=out.value, coin=await _fresh_coin(info, coin_id),
                                   user_errors=remap_paths(out.errors, {"countermarkId": ["id"]}))
 
     @strawberry.mutation
-    async def remove_countermark(self, info: Info, input: DeleteInput) -> RemovePayload:
+    async def remove_countermark(
+        self, info: Info, input: RemoveCountermarkInput
+    ) -> RemoveCountermarkPayload:
         mark_id = decode_id(input.id, "Countermark", argument="input.id")
         out = await run_in_transaction(info, lambda tx: cs.remove_countermark(tx.session, mark_id))
-        return await _removed(info, out, "Countermark", mark_id, "countermarkId")
+        return await _removed(
+            info, out, "Countermark", mark_id, "countermarkId", RemoveCountermarkPayload
+        )
 
     @strawberry.mutation(description="Add tags to a coin (idempotent).")
-    async def add_coin_tags(self, info: Info, input: CoinTagsInput) -> CoinTagsPayload:
-        return await _tags(info, input, cs.add_coin_tags)
+    async def add_coin_tags(self, info: Info, input: AddCoinTagsInput) -> AddCoinTagsPayload:
+        return await _tags(info, input, cs.add_coin_tags, AddCoinTagsPayload)
 
     @strawberry.mutation(description="Remove tags from a coin.")
-    async def remove_coin_tags(self, info: Info, input: CoinTagsInput) -> CoinTagsPayload:
-        return await _tags(info, input, cs.remove_coin_tags)
+    async def remove_coin_tags(
+        self, info: Info, input: RemoveCoinTagsInput
+    ) -> RemoveCoinTagsPayload:
+        return await _tags(info, input, cs.remove_coin_tags, RemoveCoinTagsPayload)
 
 
-async def _tags(info: Info, input: CoinTagsInput, op: Any) -> CoinTagsPayload:
+async def _tags(info: Info, input: CoinTagsInput, op: Any, payload: Any) -> Any:
     coin_id = decode_id(input.coin, "Coin", argument="input.coin")
 
     async def work(tx: Transaction) -> Any:
@@ -288,16 +401,18 @@ async def _tags(info: Info, input: CoinTagsInput, op: Any) -> CoinTagsPayload:
         return tags
 
     out = await run_in_transaction(info, work)
-    return CoinTagsPayload(
+    return payload(
         coin=await _fresh_coin(info, coin_id if out.ok else None),
         tags=list(out.value or []),
         user_errors=remap_paths(out.errors, {"coinId": ["coin"]}),
     )
 
 
-async def _removed(info: Info, out: Any, type_name: str, row_id: int, id_field: str) -> RemovePayload:
+async def _removed(
+    info: Info, out: Any, type_name: str, row_id: int, id_field: str, payload: Any
+) -> Any:
     removed = strawberry.ID(to_global_id(type_name, row_id)) if out.ok else None
-    return RemovePayload(
+    return payload(
         removed_id=removed,
         coin=await _fresh_coin(info, out.value if out.ok else None),
         user_errors=remap_paths(out.errors, {id_field: ["id"]}),

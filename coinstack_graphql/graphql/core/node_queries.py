@@ -10,7 +10,7 @@ import strawberry
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.errors import bad_request
 from coinstack_graphql.graphql.core.node_registry import by_id_loader, node_models
-from coinstack_graphql.graphql.core.relay import Node, from_global_id
+from coinstack_graphql.graphql.core.relay import Node, from_global_id, is_canonical_id
 
 MAX_NODES = 100
 
@@ -22,7 +22,7 @@ async def resolve_node(info: Info, global_id: str) -> Any:
         raise bad_request(f"{global_id!r} is not the ID of any type")
     if type_name == "EnrichmentBatch":
         key: Any = raw_id
-    elif raw_id.isdigit() and len(raw_id) <= 18:
+    elif is_canonical_id(raw_id):
         key = int(raw_id)
     else:
         raise bad_request(f"{global_id!r} is not a valid ID")

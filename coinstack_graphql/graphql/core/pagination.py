@@ -8,12 +8,13 @@ ROW_NUMBER() OVER (PARTITION BY parent).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
-from sqlalchemy import Select, and_, case, false, func, literal_column, or_, select
+from sqlalchemy import Select, TypeDecorator, and_, case, false, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from coinstack_graphql.graphql.core.cursors import decode_cursor, encode_cursor
@@ -124,6 +125,25 @@ def _beyond(terms: list[tuple[ColumnElement[Any], bool]], values: list[Any], rev
     return or_(*clauses) if clauses else false()
 
 
+def _ordering_signature(keys: Sequence[SortKey]) -> str:
+    """A short stable name of an ordering, so a cursor only fits the ordering that made it."""
+    text = "|".join(f"{k.expr}:{'d' if k.descending else 'a'}" for k in keys)
+    return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
+
+
+def _term_types(terms: list[tuple[ColumnElement[Any], bool]]) -> list[type | None]:
+    out: list[type | None] = []
+    for expr, _desc in terms:
+        sql_type = expr.type
+        if isinstance(sql_type, TypeDecorator):
+            sql_type = sql_type.impl_instance
+        try:
+            out.append(sql_type.python_type)
+        except (NotImplementedError, AttributeError):
+            out.append(None)
+    return out
+
+
 def _row_values(row: Any, keys: Sequence[SortKey], labels: list[str]) -> list[Any]:
     values: list[Any] = []
     for key, label in zip(keys, labels, strict=True):
@@ -156,9 +176,12 @@ async def fetch_pages(
     stmt = stmt.add_columns(*(k.expr.label(lbl) for k, lbl in zip(keys, labels, strict=True)))
     if total is not None and partition is None:
         stmt = stmt.add_columns(count_of(unpaged).scalar_subquery().label("_total"))
+    ordering = _ordering_signature(keys)
+    types = _term_types(terms)
     for cursor, reverse in ((args.after, False), (args.before, True)):
         if cursor is not None:
-            values = decode_cursor(cursor, len(terms), "after" if not reverse else "before")
+            argument = "after" if not reverse else "before"
+            values = decode_cursor(cursor, len(terms), argument, ordering, types)
             stmt = stmt.where(_beyond(terms, values, reverse))
     backward = args.backward
     order = [(e.desc() if d != backward else e.asc()) for e, d in terms]
@@ -191,7 +214,10 @@ async def fetch_pages(
         rows = rows[: args.size]
         if backward:
             rows.reverse()
-        items = [(row[0], encode_cursor(_row_values(row._mapping, keys, labels))) for row in rows]
+        items = [
+            (row[0], encode_cursor(_row_values(row._mapping, keys, labels), ordering))
+            for row in rows
+        ]
         if backward:
             result[parent] = (items, args.before is not None, more)
         else:

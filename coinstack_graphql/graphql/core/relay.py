@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 import strawberry
 
@@ -26,13 +27,22 @@ def from_global_id(global_id: str) -> tuple[str, str]:
     return type_name, database_id
 
 
+# Canonical database ids only: one object must not answer to two IDs ("Coin:042",
+# "Coin:٤٢"), or a normalising cache such as Apollo's would hold it twice.
+CANONICAL_ID = re.compile(r"[1-9][0-9]{0,17}")
+
+
+def is_canonical_id(database_id: str) -> bool:
+    return CANONICAL_ID.fullmatch(database_id) is not None
+
+
 def decode_id(global_id: str, *expected: str, argument: str = "id") -> int:
     """The integer database id behind `global_id`, which must be of one of `expected` types."""
     type_name, database_id = from_global_id(global_id)
     if expected and type_name not in expected:
         wanted = " or ".join(expected)
         raise bad_request(f"Argument '{argument}' must be the ID of a {wanted}, not of a {type_name}")
-    if not database_id.isdigit() or len(database_id) > 18:
+    if not is_canonical_id(database_id):
         raise bad_request(f"{global_id!r} is not a valid ID")
     return int(database_id)
 

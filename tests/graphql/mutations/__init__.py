@@ -32,11 +32,7 @@ def gid(type_name: str, database_id: int) -> str:
 
 
 # The coin mutations written before the contract's naming rule was applied share inputs.
-SHARED_INPUTS = {
-    "deleteCoin": "DeleteInput", "removeCoinImage": "DeleteInput",
-    "removeProvenanceEvent": "DeleteInput", "removeCountermark": "DeleteInput",
-    "addCoinTags": "CoinTagsInput", "removeCoinTags": "CoinTagsInput",
-}
+SHARED_INPUTS: dict[str, str] = {}  # every mutation has its own <Name>Input
 
 
 def _document(name: str, selection: str) -> str:

@@ -360,12 +360,5 @@ def test_the_new_mutations_follow_the_contract_shape() -> None:
     assert _contract_breaches(OWN) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "coinstack_graphql/graphql/coins/mutations.py predates API.md's naming rule: "
-    "deleteCoin/removeCoinImage/removeProvenanceEvent/removeCountermark take DeleteInput, "
-    "addCoinTags/removeCoinTags take CoinTagsInput, and payloads are shared (CoinPayload, "
-    "RemovePayload, CoinImagePayload …) instead of <Name>Input / <Name>Payload. Fix: one "
-    "input and payload per mutation there (subclassing shared ones keeps the code small)."
-))
 def test_the_coin_mutations_follow_the_contract_shape() -> None:
     assert _contract_breaches(COIN_MUTATIONS) == []

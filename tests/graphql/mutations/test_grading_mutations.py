@@ -120,14 +120,6 @@ async def test_update_grading_event_changes_the_current_entry_and_the_coin(
         assert state["tpgGrading"]["gradeNumeric"] == 45
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "grading/service.py:325-330 (_grade_figures): on update, a stored gradeNumeric that the "
-    "old grade text implied (40 for 'XF 5/5 - 4/5') is validated against the NEW text and "
-    "refuses the edit at ['gradeNumeric'], a field the client did not send; the module says "
-    "'when the grade text changes, what it carries wins'. Fix: when not explicit('grade_numeric')"
-    " and the stored numeric does not fit parsed.adjectival, drop it (numeric = None) instead "
-    "of raising; raise only for a numeric the caller gave."
-))
 async def test_changing_the_grade_text_does_not_trip_over_the_stored_numeric(
     demo_db_copy: str,
 ) -> None:

@@ -165,14 +165,6 @@ async def test_undo_field_changes_of_a_coin_update(demo_db_copy: str) -> None:
                        ["input", "batchId"], "NOT_FOUND")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "coins/service.py:123-137 (undo_batch) restores any batch, including the 'grading_sync' "
-    "batch grading/service.py:_settle writes: the coin's grading columns then say DEALER/RAW/VF "
-    "while its current grading entry says NGC slabbed, breaking 'the coin follows its current "
-    "entry'. Fix: refuse rows whose change_type is grading_sync/rarity_sync (source "
-    "grading_history/rarity_assessment) with Conflict(field=['batchId']), pointing to "
-    "updateGradingEvent/removeGradingEvent (or removeRarityAssessment) instead."
-))
 async def test_undo_refuses_a_batch_the_grading_history_wrote(demo_db_copy: str) -> None:
     read = """query($id: ID!) { coin(id: $id) { gradeService gradingState grade
       currentGrading { gradeService gradingState grade } fieldHistory { batchId changeType } } }"""
