@@ -11,6 +11,12 @@ from coinstack_graphql.db import migrations
 from tests.support.databases import POSTGRES_ENV, copy_of, engine_name, fresh_database, postgres_url
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.support.databases import wait_for_drops
+
+    wait_for_drops()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if postgres_url():
         return f"database engine under test: PostgreSQL ({POSTGRES_ENV})"
