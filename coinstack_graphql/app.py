@@ -131,6 +131,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         broker = broker_for(settings.database_url)
         await broker.start()
         state.services["broker"] = broker
+        # Resume the enrichment batches a previous run left queued or running, as a
+        # background task (finished coins are not redone; see enrichment/batches.py).
+        from coinstack_graphql.enrichment.batches import spawn_resume
+
+        spawn_resume(state.services, state.sessions, settings)
         try:
             yield
         finally:

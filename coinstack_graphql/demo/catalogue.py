@@ -410,8 +410,8 @@ PRICE_ALERTS: tuple[DemoPriceAlert, ...] = (
         trigger_type="price_below",
         attribution="RIC I² 109",
         threshold_value=Decimal("1500.00"),
-        wishlist_key="wish-vitellius",
         expires_at=date(2027, 3, 31),
+        notes="Watching the type the Vitellius wishlist item wants.",
     ),
     DemoPriceAlert(
         key="alert-eid-mar-above",

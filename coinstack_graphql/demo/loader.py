@@ -316,11 +316,7 @@ async def _organisation(session: AsyncSession, coins: dict[str, Coin]) -> None:
             attribution_key=key, trigger_type=a.trigger_type, threshold_value=a.threshold_value,
             threshold_pct=a.threshold_pct, status=a.status,
             coin_id=coins[a.coin_key].id if a.coin_key else None,
-            # Only a new-match alert watches a wishlist item (the alert service's rule).
-            wishlist_id=(
-                wishes[a.wishlist_key].id
-                if a.wishlist_key and a.trigger_type == "new_match" else None
-            ),
+            wishlist_id=wishes[a.wishlist_key].id if a.wishlist_key else None,
             expires_at=datetime.combine(a.expires_at, time()) if a.expires_at else None,
             window_months=a.window_months, notes=a.notes,
         ))

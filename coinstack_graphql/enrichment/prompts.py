@@ -218,8 +218,6 @@ def build_message_params(
         "tools": [spec.tool(template.output_schema)],
         "tool_choice": {"type": "tool", "name": spec.tool_name},
     }
-    if "temperature" in parameters:
-        params["temperature"] = float(parameters["temperature"])
     return params
 
 
@@ -408,7 +406,11 @@ def check_output_schema(spec: CapabilitySpec, schema: Any, *, field: list[str]) 
 
 
 def check_parameters(value: Any, *, field: list[str]) -> dict[str, Any] | None:
-    """Request parameters a template may set: max_tokens (1–32000), temperature (0–1)."""
+    """Request parameters a template may set: max_tokens (1–32000).
+
+    The Messages API version this SDK speaks no longer takes `temperature` (it answers
+    400), so a template that sets it is refused here rather than failing every call.
+    """
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -420,11 +422,12 @@ def check_parameters(value: Any, *, field: list[str]) -> dict[str, Any] | None:
                     "max_tokens must be a whole number from 1 to 32000", field=[*field, key]
                 )
         elif key == "temperature":
-            if isinstance(item, bool) or not isinstance(item, int | float) or not 0 <= item <= 1:
-                raise DomainError("temperature must be a number from 0 to 1", field=[*field, key])
+            raise DomainError(
+                "temperature is not accepted by the current Messages API; remove it",
+                field=[*field, key],
+            )
         else:
             raise DomainError(
-                f"unknown parameter {key!r}; expected max_tokens or temperature",
-                field=[*field, key],
+                f"unknown parameter {key!r}; expected max_tokens", field=[*field, key]
             )
     return dict(value)

@@ -22,10 +22,15 @@ from coinstack_graphql.graphql.coins.queries import CoinQuery
 from coinstack_graphql.graphql.collections.mutations import CollectionMutation
 from coinstack_graphql.graphql.collections.queries import CollectionQuery
 from coinstack_graphql.graphql.core.node_queries import NodeQuery
+from coinstack_graphql.graphql.fast_execution import FastQueries
 from coinstack_graphql.graphql.core.scalars import SCALAR_MAP
+from coinstack_graphql.graphql.enrichment.mutations import EnrichmentMutation
 from coinstack_graphql.graphql.enrichment.queries import EnrichmentQuery
+from coinstack_graphql.graphql.enrichment.subscriptions import EnrichmentSubscription
 from coinstack_graphql.graphql.grading.mutations import GradingMutation
+from coinstack_graphql.graphql.market.mutations import MarketMutation
 from coinstack_graphql.graphql.market.queries import MarketQuery
+from coinstack_graphql.graphql.market.subscriptions import MarketSubscription
 from coinstack_graphql.graphql.references.mutations import ReferenceMutation
 from coinstack_graphql.graphql.references.queries import ReferenceQuery
 from coinstack_graphql.graphql.security.access import AccessControl
@@ -34,6 +39,7 @@ from coinstack_graphql.graphql.security.depth import depth_limit_rule
 from coinstack_graphql.graphql.security.throttle import Buckets, CostThrottle
 from coinstack_graphql.graphql.security.introspection import IntrospectionDepthLimit
 from coinstack_graphql.graphql.vocab.mutations import FieldHistoryMutation, VocabMutation
+from coinstack_graphql.graphql.wishlist.mutations import WishlistMutation
 from coinstack_graphql.graphql.wishlist.queries import WishlistQuery
 from coinstack_graphql.http.masking import MaskInternalErrors
 from coinstack_graphql.settings import Settings
@@ -47,8 +53,10 @@ Query = merge_types(
 Mutation = merge_types(
     "Mutation",
     (CoinMutation, FieldHistoryMutation, GradingMutation, ReferenceMutation, CollectionMutation,
-     VocabMutation),
+     VocabMutation, MarketMutation, WishlistMutation, EnrichmentMutation),
 )
+
+Subscription = merge_types("Subscription", (MarketSubscription, EnrichmentSubscription))
 
 
 def _extensions(settings: Settings) -> list[Callable[[], Any]]:
@@ -64,6 +72,7 @@ def _extensions(settings: Settings) -> list[Callable[[], Any]]:
         lambda: QueryCostLimit(max_cost=settings.max_query_cost, max_nodes=settings.max_query_nodes),
         lambda: CostThrottle(buckets),
         AccessControl,
+        FastQueries,  # last: runs queries once every check above has passed
     ]
 
 
@@ -72,6 +81,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=_extensions(settings),
         config=StrawberryConfig(
             disable_field_suggestions=settings.is_production, scalar_map=SCALAR_MAP

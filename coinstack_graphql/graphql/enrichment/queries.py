@@ -1,9 +1,9 @@
-"""Root queries: `promptTemplates`, `enrichmentReviewQueue`, `llmUsage`."""
+"""Root queries: `promptTemplates`, `enrichmentReviewQueue`, `llmUsage`, batches."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import select
@@ -12,7 +12,14 @@ from coinstack_graphql.enrichment import models as e
 from coinstack_graphql.graphql.coins.types import CapabilityEnum
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.pagination import Connection, SortKey, paginate
-from coinstack_graphql.graphql.enrichment.types import LLMEnrichment, LLMUsageDay, PromptTemplate
+from coinstack_graphql.graphql.enrichment.inputs import decode_batch_id
+from coinstack_graphql.graphql.enrichment.types import (
+    EnrichmentBatch,
+    EnrichmentBatchStatus,
+    LLMEnrichment,
+    LLMUsageDay,
+    PromptTemplate,
+)
 
 
 @strawberry.type
@@ -73,3 +80,30 @@ class EnrichmentQuery:
             stmt = stmt.where(e.LLMUsageDaily.capability == capability.value)
         async with info.context.sessions() as session:
             return list((await session.execute(stmt.limit(1000))).scalars())
+
+    @strawberry.field(description="One enrichment batch by its global ID.")
+    async def enrichment_batch(self, info: Info, id: strawberry.ID) -> EnrichmentBatch | None:
+        job_id = decode_batch_id(id, argument="id")
+        async with info.context.sessions() as session:
+            job: Any = await session.get(e.EnrichmentJob, job_id)
+        return job
+
+    @strawberry.field(description="Enrichment batches, newest first.")
+    async def enrichment_batches(
+        self,
+        info: Info,
+        status: EnrichmentBatchStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[EnrichmentBatch]:
+        stmt = select(e.EnrichmentJob)
+        if status is not None:
+            stmt = stmt.where(e.EnrichmentJob.status == status.value)
+        job: Any = e.EnrichmentJob  # columns as expressions for SortKey
+        keys = [
+            SortKey(job.created_at, descending=True, nullable=True),
+            SortKey(job.id, descending=True),
+        ]
+        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 
 from coinstack_graphql.enrichment import models as e
 from coinstack_graphql.graphql.context import Info
-from coinstack_graphql.graphql.core.model_fields import model_type
+from coinstack_graphql.graphql.core.model_fields import graphql_enum, model_type
 from coinstack_graphql.graphql.core.relay import Node, to_global_id
 from coinstack_graphql.graphql.enrichment import loaders as ld
 
@@ -77,6 +77,15 @@ class LLMUsageDay:
     pass
 
 
+CapabilityEnum = graphql_enum(e.Capability)
+EnrichmentBatchStatus = strawberry.enum(
+    e.JobStatus,
+    name="EnrichmentBatchStatus",
+    description="Where a batch stands; FAILED means it stopped (see `message`) with its "
+    "unfinished coins kept for a resume.",
+)
+
+
 @model_type(e.EnrichmentJob, name="EnrichmentBatch", exclude=["id"], node=False,
             description="A background enrichment batch and its progress.")
 class EnrichmentBatch(Node):
@@ -87,6 +96,28 @@ class EnrichmentBatch(Node):
     @strawberry.field(description="The job's UUID.")
     def job_id(self, root: Parent[e.EnrichmentJob]) -> str:
         return root.id
+
+    @strawberry.field
+    def status(self, root: Parent[e.EnrichmentJob]) -> EnrichmentBatchStatus:  # type: ignore[valid-type]
+        return e.JobStatus(root.status)
+
+    @strawberry.field(description="What the batch asks of each coin.")
+    def capability(self, root: Parent[e.EnrichmentJob]) -> CapabilityEnum | None:  # type: ignore[valid-type]
+        return e.Capability(root.capability) if root.capability else None
+
+    @strawberry.field(
+        description="The Anthropic Message Batch id when the batch runs through the Message "
+        "Batches API (the latest one)."
+    )
+    def batch_job_id(self, root: Parent[e.EnrichmentJob]) -> str | None:
+        return root.batch_job_id
+
+    @strawberry.field(description="Why the batch stopped, when it is FAILED.")
+    def message(self, root: Parent[e.EnrichmentJob]) -> str | None:
+        summary = root.result_summary
+        if isinstance(summary, dict) and summary.get("message"):
+            return str(summary["message"])
+        return None
 
     @classmethod
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
