@@ -15,12 +15,12 @@ from coinstack_graphql.graphql.coins.coin_inputs import (
     UpdateCoinInput,
     coin_changes,
 )
-from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 from coinstack_graphql.graphql.coins.types import Coin, CoinImage, Countermark, ProvenanceEvent
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.errors import UserError
 from coinstack_graphql.graphql.core.model_inputs import changes_of, model_input
 from coinstack_graphql.graphql.core.mutations import Transaction, run_in_transaction
+from coinstack_graphql.graphql.core.payloads import reload_coin as _fresh_coin
 from coinstack_graphql.graphql.core.payloads import remap_paths
 from coinstack_graphql.graphql.core.relay import decode_id, to_global_id
 from coinstack_graphql.graphql.core.stats import refresh_stats_after_coin_write
@@ -226,11 +226,6 @@ class AddCoinTagsPayload(CoinTagsPayload):
 class RemoveCoinTagsPayload(CoinTagsPayload):
     pass
 
-
-async def _fresh_coin(info: Info, coin_id: int | None) -> Any:
-    if coin_id is None:
-        return None
-    return await info.context.loaders.get(CoinByIdLoader).load(coin_id)
 
 
 @strawberry.type

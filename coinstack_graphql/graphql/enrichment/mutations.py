@@ -20,13 +20,13 @@ from coinstack_graphql.enrichment import models as e
 from coinstack_graphql.enrichment.client import LLMUnavailable
 from coinstack_graphql.enrichment.usage import check_budget
 from coinstack_graphql.errors import Conflict, DomainError, NotFound
-from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 from coinstack_graphql.graphql.coins.types import Coin
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.errors import UserError, user_error
 from coinstack_graphql.graphql.core.model_inputs import changes_of
 from coinstack_graphql.graphql.core.mutations import Transaction, run_in_transaction
 from coinstack_graphql.graphql.core.node_registry import by_id_loader
+from coinstack_graphql.graphql.core.payloads import reload_coin as _coin
 from coinstack_graphql.graphql.core.payloads import remap_paths
 from coinstack_graphql.graphql.core.relay import decode_id
 from coinstack_graphql.graphql.enrichment.inputs import (
@@ -87,11 +87,6 @@ class PromptTemplatePayload:
     prompt_template: PromptTemplate | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-
-async def _coin(info: Info, coin_id: int | None) -> Any:
-    if coin_id is None:
-        return None
-    return await info.context.loaders.get(CoinByIdLoader).load(coin_id)
 
 
 def _launch(info: Info, job_id: str) -> Any:

@@ -14,15 +14,16 @@ from coinstack_graphql.grading import census_service as census
 from coinstack_graphql.grading import models as g
 from coinstack_graphql.grading import rarity_service as rarity
 from coinstack_graphql.grading import service as grading
-from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 from coinstack_graphql.graphql.coins.types import Coin
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.errors import UserError
 from coinstack_graphql.graphql.core.model_inputs import changes_of
 from coinstack_graphql.graphql.core.mutations import Transaction, run_in_transaction
-from coinstack_graphql.graphql.core.node_registry import by_id_loader
+from coinstack_graphql.graphql.core.payloads import reload_coin as _coin
+from coinstack_graphql.graphql.core.payloads import reload_row as _row
 from coinstack_graphql.graphql.core.payloads import remap_paths
-from coinstack_graphql.graphql.core.relay import decode_id, to_global_id
+from coinstack_graphql.graphql.core.payloads import removed_id as _removed_id
+from coinstack_graphql.graphql.core.relay import decode_id
 from coinstack_graphql.graphql.core.stats import refresh_stats_after_coin_write
 from coinstack_graphql.graphql.grading.inputs import (
     AddCensusSnapshotInput,
@@ -105,21 +106,7 @@ class RemoveCensusSnapshotPayload:
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-async def _coin(info: Info, coin_id: int | None) -> Any:
-    if coin_id is None:
-        return None
-    return await info.context.loaders.get(CoinByIdLoader).load(coin_id)
 
-
-async def _row(info: Info, model: type, row: Any) -> Any:
-    """The row as committed, read again (services may change it through bulk statements)."""
-    if row is None:
-        return None
-    return await info.context.loaders.get(by_id_loader(model)).load(row.id)
-
-
-def _removed_id(type_name: str, row_id: int, ok: bool) -> strawberry.ID | None:
-    return strawberry.ID(to_global_id(type_name, row_id)) if ok else None
 
 
 @strawberry.type

@@ -16,6 +16,7 @@ from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.errors import UserError
 from coinstack_graphql.graphql.core.mutations import Outcome, Transaction, run_in_transaction
 from coinstack_graphql.graphql.core.node_registry import by_id_loader
+from coinstack_graphql.graphql.core.payloads import reload_coin as _coin
 from coinstack_graphql.graphql.core.payloads import remap_paths
 from coinstack_graphql.graphql.core.relay import decode_id, to_global_id
 from coinstack_graphql.graphql.core.stats import refresh_stats_after_coin_write
@@ -121,13 +122,6 @@ class EvaluatePriceAlertsPayload:
     client_mutation_id: str | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
-
-async def _coin(info: Info, coin_id: int | None) -> Any:
-    from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
-
-    if coin_id is None:
-        return None
-    return await info.context.loaders.get(CoinByIdLoader).load(coin_id)
 
 
 async def _alert(info: Info, out: Outcome) -> Any:
