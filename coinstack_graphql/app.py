@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -74,6 +75,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except AuthenticationError as exc:
             raise RequestError(
                 401, str(exc), code="UNAUTHENTICATED", headers={"WWW-Authenticate": "Bearer"}
+            ) from None
+        except SQLAlchemyError:
+            logger.exception("could not check the request's credentials")
+            raise RequestError(
+                503, "The database is not available; try again shortly", code="UNAVAILABLE",
+                headers={"Retry-After": "5"},
             ) from None
         return context
 

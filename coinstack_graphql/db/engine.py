@@ -70,7 +70,9 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
         pool_pre_ping=True,
         connect_args={
             "server_settings": {
-                "statement_timeout": str(int(settings.request_timeout_s * 1000)),
+                # A backstop behind the per-request timeout (which normally fires first),
+                # never under a second so one slow statement cannot hold a connection.
+                "statement_timeout": str(int(max(settings.request_timeout_s, 1.0) * 1000)),
                 "application_name": "coinstack-graphql",
             }
         },

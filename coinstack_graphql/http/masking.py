@@ -50,6 +50,20 @@ def is_public_error(
     return extensions.get("code") in public_codes
 
 
+def is_statement_timeout(exc: BaseException | None) -> bool:
+    """Whether the database cancelled a statement for running past statement_timeout."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if type(exc).__name__ == "QueryCanceledError":
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__
+        seen += 1
+    return False
+
+
+TIMEOUT_MESSAGE = "The request took longer than allowed and was stopped"
+
+
 def mask_error(
     error: GraphQLError,
     *,
@@ -59,6 +73,12 @@ def mask_error(
     """Log an internal error under a fresh id; in production replace it by a generic one."""
     if is_public_error(error, public_codes):
         return error
+    if is_statement_timeout(error.original_error):
+        # PostgreSQL's statement_timeout is the request limit's backstop: the client
+        # hears about the time limit, not about a database failure.
+        return GraphQLError(
+            TIMEOUT_MESSAGE, error.nodes, path=error.path, extensions={"code": "TIMEOUT"}
+        )
     error_id = str(uuid.uuid4())
     original = error.original_error or error
     logger.error(
