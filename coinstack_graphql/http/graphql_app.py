@@ -11,6 +11,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import Any, cast
 
+import orjson
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 from starlette.requests import Request
 from starlette.responses import Response
@@ -128,6 +129,11 @@ class _PingingTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
 
 
 def _encode(payload: object) -> bytes:
+    try:
+        # orjson writes a page of a hundred coins several times faster than json.
+        return orjson.dumps(payload)
+    except (TypeError, orjson.JSONEncodeError):
+        pass  # a lone surrogate or an unexpected type: the standard encoder decides
     try:
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except UnicodeEncodeError:
