@@ -45,8 +45,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 DEFAULT_QUERY = """\
 # CoinStack GraphQL. Ctrl-Enter runs the operation; Ctrl-Space completes.
 # Put an Authorization header in the Headers tab below if you need one.
-{
-  __typename
+query NewestCoins {
+  coins(first: 5, orderBy: [{field: ACQUISITION_DATE, direction: DESC}]) {
+    totalCount
+    nodes {
+      id
+      issuer
+      denomination
+      metal
+      yearStart
+      yearEnd
+      grade
+      mint { name }
+      references { isPrimary referenceType { localRef } }
+    }
+  }
 }
 """
 
