@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, insert
 
-from coinstack_graphql.coins import children, models as coins
+from coinstack_graphql.coins import children
+from coinstack_graphql.coins import models as coins
 from coinstack_graphql.collections import models as collections
 from coinstack_graphql.db import migrations
 from coinstack_graphql.db.urls import sync_url

@@ -21,9 +21,9 @@ from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 
 from coinstack_graphql import __version__
+from coinstack_graphql.auth.principal import AuthenticationError, resolve_principal
 from coinstack_graphql.db import migrations
 from coinstack_graphql.db.engine import create_engine, read_session_factory, session_factory
-from coinstack_graphql.auth.principal import AuthenticationError, resolve_principal
 from coinstack_graphql.graphql.context import NOBODY, Context
 from coinstack_graphql.graphql.schema import build_schema
 from coinstack_graphql.http import graphiql_routes, make_graphql_app

@@ -7,11 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from coinstack_graphql.db import migrations
 from tests.support.databases import sqlite_url
-
 
 
 def _coinstack(url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

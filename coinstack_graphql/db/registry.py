@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from coinstack_graphql.auctions import audit_models, models as auction_models  # noqa: F401
+from coinstack_graphql.auctions import audit_models  # noqa: F401
 from coinstack_graphql.auth import models as auth_models  # noqa: F401
-from coinstack_graphql.coins import children, models as coin_models  # noqa: F401
+from coinstack_graphql.coins import children  # noqa: F401
 from coinstack_graphql.collections import models as collection_models  # noqa: F401
 from coinstack_graphql.db.base import Base
 from coinstack_graphql.enrichment import models as enrichment_models  # noqa: F401

@@ -22,11 +22,11 @@ from coinstack_graphql.graphql.coins.queries import CoinQuery
 from coinstack_graphql.graphql.collections.mutations import CollectionMutation
 from coinstack_graphql.graphql.collections.queries import CollectionQuery
 from coinstack_graphql.graphql.core.node_queries import NodeQuery
-from coinstack_graphql.graphql.fast_execution import FastQueries
 from coinstack_graphql.graphql.core.scalars import SCALAR_MAP
 from coinstack_graphql.graphql.enrichment.mutations import EnrichmentMutation
 from coinstack_graphql.graphql.enrichment.queries import EnrichmentQuery
 from coinstack_graphql.graphql.enrichment.subscriptions import EnrichmentSubscription
+from coinstack_graphql.graphql.fast_execution import FastQueries
 from coinstack_graphql.graphql.grading.mutations import GradingMutation
 from coinstack_graphql.graphql.market.mutations import MarketMutation
 from coinstack_graphql.graphql.market.queries import MarketQuery
@@ -36,8 +36,8 @@ from coinstack_graphql.graphql.references.queries import ReferenceQuery
 from coinstack_graphql.graphql.security.access import AccessControl
 from coinstack_graphql.graphql.security.cost_limit import QueryCostLimit
 from coinstack_graphql.graphql.security.depth import depth_limit_rule
-from coinstack_graphql.graphql.security.throttle import Buckets, CostThrottle
 from coinstack_graphql.graphql.security.introspection import IntrospectionDepthLimit
+from coinstack_graphql.graphql.security.throttle import Buckets, CostThrottle
 from coinstack_graphql.graphql.vocab.mutations import FieldHistoryMutation, VocabMutation
 from coinstack_graphql.graphql.wishlist.mutations import WishlistMutation
 from coinstack_graphql.graphql.wishlist.queries import WishlistQuery

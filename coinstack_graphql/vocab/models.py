@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coinstack_graphql.db.base import Base, StrEnum, EnumText, utcnow
+from coinstack_graphql.db.base import Base, EnumText, StrEnum, utcnow
 from coinstack_graphql.db.types import ExactDecimal
 
 

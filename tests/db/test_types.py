@@ -17,7 +17,6 @@ from coinstack_graphql.coins.models import Coin
 from coinstack_graphql.db.engine import create_engine, session_factory
 from coinstack_graphql.market.models import CoinValuation
 from coinstack_graphql.settings import Settings
-from tests.support.databases import engine_name
 
 
 @pytest.fixture

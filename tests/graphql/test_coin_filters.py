@@ -15,7 +15,7 @@ from coinstack_graphql.auctions.audit_models import ImportRecord
 from coinstack_graphql.demo import catalogue as cat
 from coinstack_graphql.demo.catalogue_types import DemoCoin
 from tests.support.client import GraphQLClient, graphql_client
-from tests.support.databases import copy_of, engine_name
+from tests.support.databases import copy_of
 
 COINS = """query($filter: CoinFilter, $after: String) {
   coins(filter: $filter, first: 100, after: $after) {

@@ -6,7 +6,6 @@ import asyncio
 import subprocess
 import sys
 
-import pytest
 from sqlalchemy import select, text
 
 from coinstack_graphql.auth import tokens

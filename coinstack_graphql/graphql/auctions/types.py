@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import Parent
@@ -11,6 +11,10 @@ from coinstack_graphql.auctions import models as a
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.relay import Node
+
+if TYPE_CHECKING:  # the lazy annotations below name these
+    from coinstack_graphql.graphql.coins.types import Coin
+    from coinstack_graphql.graphql.references.types import ReferenceType
 
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
 ReferenceTypeT = Annotated[

@@ -11,7 +11,12 @@ from coinstack_graphql.coins import models as m
 from coinstack_graphql.coins.filters import coin_conditions
 from coinstack_graphql.collections.membership import load_smart_filters
 from coinstack_graphql.errors import DomainError
-from coinstack_graphql.graphql.coins.inputs import CoinFilter, CoinOrder, CoinOrderField, OrderDirection
+from coinstack_graphql.graphql.coins.inputs import (
+    CoinFilter,
+    CoinOrder,
+    CoinOrderField,
+    OrderDirection,
+)
 from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 from coinstack_graphql.graphql.coins.types import Coin, Mint, VocabTerm
 from coinstack_graphql.graphql.context import Info
@@ -24,7 +29,8 @@ from coinstack_graphql.graphql.core.pagination import (
 )
 from coinstack_graphql.graphql.core.relay import decode_id
 from coinstack_graphql.graphql.core.search import contains
-from coinstack_graphql.vocab.models import Vocabulary, VocabTerm as VocabTermModel
+from coinstack_graphql.vocab.models import VocabTerm as VocabTermModel
+from coinstack_graphql.vocab.models import Vocabulary
 
 VocabularyEnum = __import__(
     "coinstack_graphql.graphql.core.model_fields", fromlist=["graphql_enum"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from sqlalchemy import select
@@ -17,6 +17,10 @@ from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.pagination import Connection
 from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.series import models as s
+
+if TYPE_CHECKING:  # the lazy annotations below name these
+    from coinstack_graphql.graphql.coins.inputs import CoinOrder
+    from coinstack_graphql.graphql.coins.types import Coin
 
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
 CoinOrderT = Annotated["CoinOrder", strawberry.lazy("coinstack_graphql.graphql.coins.inputs")]

@@ -16,8 +16,10 @@ def by_id_loader(model: type) -> type[ModelLoader[Any]]:
 
 def node_models() -> dict[str, type]:
     """GraphQL type name → model, for every type that implements Node."""
-    from coinstack_graphql.auctions import audit_models, models as auctions
-    from coinstack_graphql.coins import children, models as coins
+    from coinstack_graphql.auctions import audit_models
+    from coinstack_graphql.auctions import models as auctions
+    from coinstack_graphql.coins import children
+    from coinstack_graphql.coins import models as coins
     from coinstack_graphql.collections import models as collections
     from coinstack_graphql.enrichment import models as enrichment
     from coinstack_graphql.grading import models as grading

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import Parent
@@ -14,6 +14,9 @@ from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.model_fields import graphql_enum, model_type
 from coinstack_graphql.graphql.core.relay import Node, to_global_id
 from coinstack_graphql.graphql.enrichment import loaders as ld
+
+if TYPE_CHECKING:  # the lazy annotations below name these
+    from coinstack_graphql.graphql.coins.types import Coin
 
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
 

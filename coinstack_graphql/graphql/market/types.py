@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import Parent
@@ -31,6 +31,10 @@ from coinstack_graphql.market.trends import (
     months_before,
     observation_usd,
 )
+
+if TYPE_CHECKING:  # the lazy annotations below name these
+    from coinstack_graphql.graphql.coins.types import Coin
+    from coinstack_graphql.graphql.wishlist.types import WishlistItem
 
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
 WishlistItemT = Annotated["WishlistItem", strawberry.lazy("coinstack_graphql.graphql.wishlist.types")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import Parent
@@ -13,10 +13,10 @@ from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.graphql.references import loaders as ld
 from coinstack_graphql.references import models as r
 
+if TYPE_CHECKING:  # the lazy annotations below name these
+    from coinstack_graphql.graphql.coins.types import Coin
+
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
-CoinConnectionT = Annotated[
-    "Connection[Coin]", strawberry.lazy("coinstack_graphql.graphql.coins.queries")
-]
 
 
 @model_type(r.ExternalCatalogLink, name="ExternalCatalogLink", exclude=["reference_type_id"],

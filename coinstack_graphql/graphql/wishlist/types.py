@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import Parent
@@ -12,6 +12,10 @@ from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.graphql.wishlist import loaders as ld
 from coinstack_graphql.wishlist import models as w
+
+if TYPE_CHECKING:  # the lazy annotations below name these
+    from coinstack_graphql.graphql.coins.types import Coin
+    from coinstack_graphql.graphql.collections.types import SeriesSlot
 
 CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types")]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from sqlalchemy import update
 
 from coinstack_graphql.enrichment.models import PromptTemplate
