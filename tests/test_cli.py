@@ -35,7 +35,8 @@ def test_upgrade_backs_up_a_database_holding_data_first(tmp_path: Path) -> None:
     conn = sqlite3.connect(db)
     conn.execute(
         "INSERT INTO coins_v2 (category, denomination, metal, issuer, is_circa, grading_state, "
-        "for_sale, issue_status) VALUES ('imperial', 'Denarius', 'silver', 'Tiberius', 0, 'raw', 0, 'official')"
+        "for_sale, issue_status) "
+        "VALUES ('imperial', 'Denarius', 'silver', 'Tiberius', 0, 'raw', 0, 'official')"
     )
     conn.commit()
     conn.close()

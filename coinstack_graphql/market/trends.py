@@ -201,6 +201,13 @@ async def market_trend(
     day = today or utcnow().date()
     first = months_before(day.replace(day=1), months - 1)
     observations = (await load_observations(session, [key], since=first, until=day))[key]
+    return monthly_points(observations, rates)
+
+
+def monthly_points(
+    observations: Sequence[Observation], rates: Mapping[str, Decimal]
+) -> list[TrendPoint]:
+    """Median, count, min and max in USD per calendar month that has data, oldest first."""
     by_month: dict[dt.date, list[Decimal]] = defaultdict(list)
     for observation in observations:
         usd = observation_usd(observation, rates)

@@ -21,15 +21,12 @@ from coinstack_graphql.graphql.core.relay import Node, to_global_id
 from coinstack_graphql.graphql.market import loaders as ld
 from coinstack_graphql.market import models as mk
 from coinstack_graphql.market.alerts import AlertTrigger as AlertTriggerRecord
-from coinstack_graphql.market.currency import money
 from coinstack_graphql.market.trends import (
     MAX_TREND_MONTHS,
-    Observation,
     TrendPoint,
     load_observations,
-    median,
+    monthly_points,
     months_before,
-    observation_usd,
 )
 
 if TYPE_CHECKING:  # the lazy annotations below name these
@@ -155,20 +152,8 @@ class TrendsByKeyLoader(BaseLoader[tuple[str, int]]):
                 first = months_before(today.replace(day=1), months - 1)
                 rows = await load_observations(session, series, since=first, until=today)
                 for key, observations in rows.items():
-                    found[(key, months)] = _monthly(observations, self.rates)
+                    found[(key, months)] = monthly_points(observations, self.rates)
         return [found.get(k, []) for k in keys]
-
-
-def _monthly(observations: list[Observation], rates: Mapping[str, Decimal]) -> list[TrendPoint]:
-    by_month: dict[dt.date, list[Decimal]] = defaultdict(list)
-    for observation in observations:
-        usd = observation_usd(observation, rates)
-        if usd is not None:
-            by_month[observation.date.replace(day=1)].append(usd)
-    return [
-        TrendPoint(month, money(median(prices)), len(prices), min(prices), max(prices))
-        for month, prices in sorted(by_month.items())
-    ]
 
 
 AlertTriggerEnum = graphql_enum(mk.AlertTrigger)
