@@ -29,6 +29,7 @@ from coinstack_graphql.graphql.core.node_registry import by_id_loader
 from coinstack_graphql.graphql.core.payloads import reload_coin as _coin
 from coinstack_graphql.graphql.core.payloads import remap_paths
 from coinstack_graphql.graphql.core.relay import decode_id
+from coinstack_graphql.graphql.core.stats import refresh_stats_after_coin_write
 from coinstack_graphql.graphql.enrichment.inputs import (
     AddEnrichmentFeedbackInput,
     CreatePromptTemplateInput,
@@ -189,7 +190,7 @@ class EnrichmentMutation:
         enrichment_id = decode_id(input.enrichment, "LLMEnrichment", argument="input.enrichment")
 
         async def work(tx: Transaction) -> review.ReviewOutcome:
-            return await review.review_enrichment(
+            outcome = await review.review_enrichment(
                 tx.session,
                 enrichment_id,
                 input.action,
@@ -197,6 +198,10 @@ class EnrichmentMutation:
                 notes=input.notes,
                 revised_output=cast(dict[str, Any] | None, input.revised_output),
             )
+            if outcome.coin_changes or outcome.reference_ids:
+                # An approval edits the coin like updateCoin does: smart collections recount.
+                await refresh_stats_after_coin_write(tx.session)
+            return outcome
 
         out = await run_in_transaction(info, work)
         errors = remap_paths(out.errors, {"enrichmentId": ["enrichment"]})
