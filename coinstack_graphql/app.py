@@ -62,6 +62,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             request=request,
             response=response,
             principal=NOBODY,
+            # An HTTP request reads through one session, closed by the GraphQL app once
+            # it has answered; a WebSocket connection opens one per batch.
+            share_reads=not isinstance(request, WebSocket),
         )
         if isinstance(request, WebSocket):
             return context  # authenticated in connection_init (on_ws_connect)
@@ -143,6 +146,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         from coinstack_graphql.enrichment.batches import spawn_resume
 
         spawn_resume(state.services, state.sessions, settings)
+        if settings.tune_gc:
+            from coinstack_graphql.gc_tuning import tune_for_server
+
+            tune_for_server()
         try:
             yield
         finally:

@@ -62,6 +62,9 @@ class Settings:
     max_query_nodes: int = 50000
     max_body_bytes: int = 1_000_000
     request_timeout_s: float = 15.0
+    # Freeze the start-up heap for the garbage collector (gc_tuning.py). On for servers
+    # configured from the environment; off for apps built in-process (tests).
+    tune_gc: bool = False
     parser_cache_size: int = 512
     # PostgreSQL pool
     pool_size: int = 10
@@ -117,6 +120,7 @@ class Settings:
             max_query_nodes=_int(env, "COINSTACK_MAX_QUERY_NODES", 50000),
             max_body_bytes=_int(env, "COINSTACK_MAX_BODY_BYTES", 1_000_000),
             request_timeout_s=float(env.get("COINSTACK_REQUEST_TIMEOUT_S", "15")),
+            tune_gc=_bool(env, "COINSTACK_TUNE_GC", True),
             pool_size=_int(env, "COINSTACK_DB_POOL_SIZE", 10),
             max_overflow=_int(env, "COINSTACK_DB_MAX_OVERFLOW", 10),
             cors_origins=origins,

@@ -43,15 +43,31 @@ class Context:
     extra: dict[str, Any] = field(default_factory=dict)
     # Set by the graphql-transport-ws handler from connection_init's payload.
     connection_params: Any = None
+    # One read session for the whole request (an HTTP request sets it; whoever sets it
+    # must call `close()` when the request is answered). A WebSocket connection lives
+    # too long to hold one, so its loaders open a session per batch.
+    share_reads: bool = False
+    _retired: list[Loaders] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.sessions)
+        self.loaders = Loaders(self.sessions, shared=self.share_reads)
         if self.write_sessions is None:
             self.write_sessions = self.sessions
 
     def reset_loaders(self) -> None:
-        """Forget every cached row (after a write in this request)."""
-        self.loaders = Loaders(self.sessions)
+        """Forget every cached row (after a write in this request).
+
+        The new loaders read through a new session: a shared one opened before the write
+        may hold a snapshot from before it.
+        """
+        self._retired.append(self.loaders)
+        self.loaders = Loaders(self.sessions, shared=self.share_reads)
+
+    async def close(self) -> None:
+        """Give back the request's shared read sessions."""
+        for loaders in (*self._retired, self.loaders):
+            await loaders.close()
+        self._retired.clear()
 
 
 Info = StrawberryInfo[Context, None]

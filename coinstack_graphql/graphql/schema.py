@@ -8,11 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -61,12 +61,14 @@ Subscription = merge_types("Subscription", (MarketSubscription, EnrichmentSubscr
 
 def _extensions(settings: Settings) -> list[Callable[[], Any]]:
     buckets = Buckets(settings.rate_limit_capacity, settings.rate_limit_restore_per_s)
+    # The rule classes are made once per schema: the validation cache keys on them, and a
+    # class made afresh per request (as MaxAliasesLimiter does) would miss it every time.
+    rules = [depth_limit_rule(settings.max_depth), alias_limit_rule(settings.max_aliases)]
     return [
         lambda: MaskInternalErrors(production=settings.is_production),
         lambda: ParserCache(maxsize=settings.parser_cache_size),
         lambda: ValidationCache(maxsize=settings.parser_cache_size),
-        lambda: AddValidationRules([depth_limit_rule(settings.max_depth)]),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: IntrospectionDepthLimit(),
         lambda: QueryCostLimit(max_cost=settings.max_query_cost, max_nodes=settings.max_query_nodes),

@@ -292,20 +292,27 @@ class GraphQLApp(GraphQL[Any, Any]):
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
         root_value = await self.get_root_value(request)
-        if isinstance(params, list):
-            # In order, one at a time: a batch of mutations must not interleave.
-            payloads = []
-            for item in params:
-                result = await self._execute_one(item, request.method, context, root_value)
-                payloads.append(self._payload(result)[0])
-            response = self._response(payloads, 200, media_type)
-        else:
-            result = await self._execute_one(params, request.method, context, root_value)
-            payload, status = self._payload(result)
-            # The legacy media type answers 200 to every well-formed request.
-            response = self._response(
-                payload, status if media_type == GRAPHQL_RESPONSE_JSON else 200, media_type
-            )
+        try:
+            if isinstance(params, list):
+                # In order, one at a time: a batch of mutations must not interleave.
+                payloads = []
+                for item in params:
+                    result = await self._execute_one(item, request.method, context, root_value)
+                    payloads.append(self._payload(result)[0])
+                response = self._response(payloads, 200, media_type)
+            else:
+                result = await self._execute_one(params, request.method, context, root_value)
+                payload, status = self._payload(result)
+                # The legacy media type answers 200 to every well-formed request.
+                response = self._response(
+                    payload, status if media_type == GRAPHQL_RESPONSE_JSON else 200, media_type
+                )
+        finally:
+            # The request's shared read session goes back to the pool before the
+            # response is written.
+            close = getattr(context, "close", None)
+            if close is not None:
+                await close()
         # Resolvers may set headers and cookies (never the status) on the sub-response.
         response.headers.raw.extend(sub_response.headers.raw)
         response.background = sub_response.background

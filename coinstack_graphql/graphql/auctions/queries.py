@@ -71,4 +71,4 @@ class AuctionQuery:
             stmt = stmt.where(contains(a.AuctionData.title, f.search))
         keys = [SortKey(a.AuctionData.auction_date, descending=True, nullable=True),
                 SortKey(a.AuctionData.id, descending=True)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)

@@ -84,7 +84,7 @@ async def coin_connection(
     before: str | None,
 ) -> Connection[Coin]:
     return await paginate(
-        info.context.sessions,
+        info.context.loaders.reads,
         stmt,
         coin_sort_keys(order_by),
         first,

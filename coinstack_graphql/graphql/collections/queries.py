@@ -39,7 +39,7 @@ class CollectionQuery:
             stmt = stmt.where(c.Collection.parent_id == decode_id(parent, "Collection", argument="parent"))
         keys = [SortKey(c.Collection.display_order, nullable=True), SortKey(c.Collection.name),
                 SortKey(c.Collection.id)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
 
     @strawberry.field(description="Every collecting series, by name.")
     async def series(self, info: Info) -> list[Series]:

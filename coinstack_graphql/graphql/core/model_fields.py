@@ -22,6 +22,7 @@ from sqlalchemy.sql.schema import Column
 from strawberry.scalars import JSON as JSONScalar
 
 from coinstack_graphql.db.base import EnumText
+from coinstack_graphql.db.rows import row_class
 from coinstack_graphql.db.types import ExactDecimal, JSONText
 from coinstack_graphql.graphql.core.relay import to_global_id
 
@@ -103,8 +104,11 @@ def model_type(
         if node:
             _add_identity(cls, name)
 
+        row_cls = row_class(model)
+
         def is_type_of(_cls: type, obj: object, _info: object) -> bool:
-            return isinstance(obj, model)
+            # An ORM instance (mutations) or a read-only row (loaders, pages).
+            return type(obj) is row_cls or isinstance(obj, model)
 
         cls.is_type_of = classmethod(is_type_of)  # type: ignore[attr-defined]
         return strawberry.type(cls, name=name, description=description, directives=directives)

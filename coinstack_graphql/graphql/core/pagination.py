@@ -17,6 +17,7 @@ import strawberry
 from sqlalchemy import Select, TypeDecorator, and_, case, false, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from coinstack_graphql.db.rows import row_class, row_select_columns
 from coinstack_graphql.graphql.core.cursors import decode_cursor, encode_cursor
 from coinstack_graphql.graphql.core.errors import bad_request
 
@@ -173,6 +174,15 @@ async def fetch_pages(
     terms = _terms(keys)
     labels = [f"_k{i}" for i in range(len(keys))]
     unpaged = stmt
+    # An unpartitioned page reads its entity as read-only rows (db/rows.py), not ORM
+    # instances: the first `width` columns of each result row build one.
+    make: Callable[[Any], Any] | None = None
+    width = 0
+    entity = stmt.column_descriptions[0].get("entity")
+    if partition is None and entity is not None and len(stmt.column_descriptions) == 1:
+        columns = row_select_columns(entity)
+        width, make = len(columns), row_class(entity)._make
+        stmt = stmt.with_only_columns(*columns, maintain_column_froms=True)
     stmt = stmt.add_columns(*(k.expr.label(lbl) for k, lbl in zip(keys, labels, strict=True)))
     if total is not None and partition is None:
         stmt = stmt.add_columns(count_of(unpaged).scalar_subquery().label("_total"))
@@ -215,7 +225,10 @@ async def fetch_pages(
         if backward:
             rows.reverse()
         items = [
-            (row[0], encode_cursor(_row_values(row._mapping, keys, labels), ordering))
+            (
+                make(row[:width]) if make is not None else row[0],
+                encode_cursor(_row_values(row._mapping, keys, labels), ordering),
+            )
             for row in rows
         ]
         if backward:

@@ -59,7 +59,7 @@ class EnrichmentQuery:
         if capability is not None:
             stmt = stmt.where(e.LLMEnrichment.capability == capability)
         keys = [SortKey(e.LLMEnrichment.id)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
 
     @strawberry.field(description="Daily LLM usage (requests, tokens, cost) in a date range.")
     async def llm_usage(
@@ -106,4 +106,4 @@ class EnrichmentQuery:
             SortKey(job.created_at, descending=True, nullable=True),
             SortKey(job.id, descending=True),
         ]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)

@@ -41,7 +41,7 @@ class MarketQuery:
         if status is not None:
             stmt = stmt.where(mk.PriceAlert.status == status)
         keys = [SortKey(mk.PriceAlert.id)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
 
     @strawberry.field(description="Price series by attribution key or catalogue reference.")
     async def market_prices(
@@ -60,7 +60,7 @@ class MarketQuery:
                     contains(mk.MarketPrice.catalog_ref, search))
             )
         keys = [SortKey(mk.MarketPrice.attribution_key), SortKey(mk.MarketPrice.id)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
 
     @strawberry.field(description="Monthly median, count, min and max in USD of one coin type "
                                   "over the last `months` calendar months (1-120, this one "

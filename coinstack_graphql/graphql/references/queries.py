@@ -52,7 +52,7 @@ class ReferenceQuery:
             SortKey(r.ReferenceType.number_numeric, nullable=True),
             SortKey(r.ReferenceType.id),
         ]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
 
     @strawberry.field(description='All equivalents of a citation (e.g. "RIC I² 207"), itself included.')
     async def concordance(self, info: Info, reference: str) -> list[ReferenceType]:

@@ -31,7 +31,7 @@ class WishlistQuery:
         if status is not None:
             stmt = stmt.where(w.WishlistItem.status == status)
         keys = [SortKey(w.WishlistItem.priority, nullable=True), SortKey(w.WishlistItem.id)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
 
     @strawberry.field(description="Matched lots, best score first; dismissed ones on request.")
     async def wishlist_matches(
@@ -52,4 +52,4 @@ class WishlistQuery:
             stmt = stmt.where(w.WishlistMatch.dismissed.is_(False))
         keys = [SortKey(w.WishlistMatch.match_score, descending=True, nullable=True),
                 SortKey(w.WishlistMatch.id)]
-        return await paginate(info.context.sessions, stmt, keys, first, after, last, before)
+        return await paginate(info.context.loaders.reads, stmt, keys, first, after, last, before)
