@@ -260,3 +260,18 @@ async def test_every_response_reports_its_cost(
     assert {k: report[k] for k in MAX_COST} == MAX_COST
     assert isinstance(report["requestedQueryCost"], int)
     assert isinstance(report["nodes"], int)
+
+
+async def test_a_repeated_document_is_validated_once(client: GraphQLClient) -> None:
+    # The limits add their rules per request; unless those rule classes are the same
+    # objects every time, the validation cache (keyed on them) would never hit.
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    query = '{ coins(first: 2, filter: {metal: SILVER}) { totalCount edges { node { id } } } }'
+    await client.execute(query)
+    cache = _get_validate_cache(client.app.state.coinstack.settings.parser_cache_size)
+    before = cache.cache_info()
+    await client.execute(query)
+    after = cache.cache_info()
+    assert after.hits == before.hits + 1
+    assert after.misses == before.misses

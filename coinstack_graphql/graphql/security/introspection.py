@@ -16,6 +16,7 @@ spelling out field, argument, type and enum names.
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -46,6 +47,9 @@ MAX_OF_TYPE_DEPTH = 10
 MAX_INTROSPECTION_ROOT_FIELDS = 5
 
 
+# One class per limit pair: the validation cache keys on the rule classes, so a class
+# made afresh per request would never hit it.
+@cache
 def introspection_depth_rule(
     max_of_type_depth: int = MAX_OF_TYPE_DEPTH,
     max_root_fields: int = MAX_INTROSPECTION_ROOT_FIELDS,
