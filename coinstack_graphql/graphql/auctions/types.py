@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import Parent
 
+from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.auctions import models as a
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.model_fields import model_type
@@ -31,7 +32,7 @@ class AuctionLot(Node):
 
         if root.coin_id is None:
             return None
-        return info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
+        return load(info, CoinByIdLoader, root.coin_id)
 
     @strawberry.field
     def reference_type(self, root: Parent[a.AuctionData], info: Info) -> ReferenceTypeT | None:
@@ -39,4 +40,4 @@ class AuctionLot(Node):
 
         if root.reference_type_id is None:
             return None
-        return info.context.loaders.get(ReferenceTypeByIdLoader).load(root.reference_type_id)
+        return load(info, ReferenceTypeByIdLoader, root.reference_type_id)

@@ -13,7 +13,7 @@ from coinstack_graphql.coins import models as m
 from coinstack_graphql.enrichment.models import Capability, ReviewStatus
 from coinstack_graphql.graphql.coins import loaders as ld
 from coinstack_graphql.graphql.context import Info
-from coinstack_graphql.graphql.core.loaders import then
+from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.graphql.core.model_fields import graphql_enum, model_type
 from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.vocab import models as vocab
@@ -79,10 +79,22 @@ class FieldChange(Node):
     pass
 
 
+def _current_entry(rows: list[Any]) -> Any:
+    return next((e for e in rows if e.is_current), None)
+
+
+def _primary_entry(rows: list[Any]) -> Any:
+    return next((r for r in rows if r.is_primary), None)
+
+
+def _first(rows: list[Any]) -> Any:
+    return rows[0] if rows else None
+
+
 def _term(info: Info, term_id: int | None) -> Any:
     if term_id is None:
         return None
-    return info.context.loaders.get(ld.VocabTermByIdLoader).load(term_id)
+    return load(info, ld.VocabTermByIdLoader, term_id)
 
 
 @model_type(m.Coin, name="CoinSecondaryAuthority", node=False,
@@ -133,13 +145,13 @@ class CoinDieStudy:
     def obverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
         if root.die_study_obverse_id is None:
             return None
-        return info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_obverse_id)
+        return load(info, ld.CoinByIdLoader, root.die_study_obverse_id)
 
     @strawberry.field(description="A coin of the collection struck from the same reverse die.")
     def reverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
         if root.die_study_reverse_id is None:
             return None
-        return info.context.loaders.get(ld.CoinByIdLoader).load(root.die_study_reverse_id)
+        return load(info, ld.CoinByIdLoader, root.die_study_reverse_id)
 
 
 @model_type(m.Coin, name="CoinTpgGrading", node=False, fields=[
@@ -229,7 +241,7 @@ class Coin(Node):
     def mint(self, root: Parent[m.Coin], info: Info) -> Mint | None:
         if root.mint_id is None:
             return None
-        return info.context.loaders.get(ld.MintByIdLoader).load(root.mint_id)
+        return load(info, ld.MintByIdLoader, root.mint_id)
 
     @strawberry.field
     def issuer_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
@@ -249,57 +261,55 @@ class Coin(Node):
 
     @strawberry.field(description="Images, the primary one first.")
     def images(self, root: Parent[m.Coin], info: Info) -> list[CoinImage]:
-        return info.context.loaders.get(ld.CoinImagesByCoinIdLoader).load(root.id)
+        return load(info, ld.CoinImagesByCoinIdLoader, root.id)
 
     @strawberry.field(description="Catalogue citations, the primary one first.")
     def references(self, root: Parent[m.Coin], info: Info) -> list[CoinReferenceT]:
         from coinstack_graphql.graphql.references.loaders import CoinReferencesByCoinIdLoader
 
-        return info.context.loaders.get(CoinReferencesByCoinIdLoader).load(root.id)
+        return load(info, CoinReferencesByCoinIdLoader, root.id)
 
     @strawberry.field(description="Ownership history in order.")
     def provenance_events(self, root: Parent[m.Coin], info: Info) -> list[ProvenanceEvent]:
-        return info.context.loaders.get(ld.ProvenanceEventsByCoinIdLoader).load(root.id)
+        return load(info, ld.ProvenanceEventsByCoinIdLoader, root.id)
 
     @strawberry.field
     def countermarks(self, root: Parent[m.Coin], info: Info) -> list[Countermark]:
-        return info.context.loaders.get(ld.CountermarksByCoinIdLoader).load(root.id)
+        return load(info, ld.CountermarksByCoinIdLoader, root.id)
 
     @strawberry.field
     def tags(self, root: Parent[m.Coin], info: Info) -> list[str]:
-        return info.context.loaders.get(ld.TagsByCoinIdLoader).load(root.id)
+        return load(info, ld.TagsByCoinIdLoader, root.id)
 
     @strawberry.field(description="The grading lifecycle in sequence order.")
     def grading_history(self, root: Parent[m.Coin], info: Info) -> list[GradingEventT]:
         from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
 
-        return info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
+        return load(info, GradingHistoryByCoinIdLoader, root.id)
 
     @strawberry.field(description="The current grading entry, if the coin has a history.")
     def current_grading(self, root: Parent[m.Coin], info: Info) -> GradingEventT | None:
         from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
 
-        events = info.context.loaders.get(GradingHistoryByCoinIdLoader).load(root.id)
-        return then(events, lambda rows: next((e for e in rows if e.is_current), None))
+        return load(info, GradingHistoryByCoinIdLoader, root.id, _current_entry)
 
     @strawberry.field
     def rarity_assessments(self, root: Parent[m.Coin], info: Info) -> list[RarityT]:
         from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
 
-        return info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
+        return load(info, RarityAssessmentsByCoinIdLoader, root.id)
 
     @strawberry.field
     def primary_rarity(self, root: Parent[m.Coin], info: Info) -> RarityT | None:
         from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
 
-        rows = info.context.loaders.get(RarityAssessmentsByCoinIdLoader).load(root.id)
-        return then(rows, lambda found: next((r for r in found if r.is_primary), None))
+        return load(info, RarityAssessmentsByCoinIdLoader, root.id, _primary_entry)
 
     @strawberry.field
     def census_snapshots(self, root: Parent[m.Coin], info: Info) -> list[CensusT]:
         from coinstack_graphql.graphql.grading.loaders import CensusSnapshotsByCoinIdLoader
 
-        return info.context.loaders.get(CensusSnapshotsByCoinIdLoader).load(root.id)
+        return load(info, CensusSnapshotsByCoinIdLoader, root.id)
 
     @strawberry.field(description="LLM enrichments, newest first; superseded ones included.")
     def enrichments(
@@ -311,8 +321,9 @@ class Coin(Node):
     ) -> list[EnrichmentT]:
         from coinstack_graphql.graphql.enrichment.loaders import EnrichmentsByCoinIdLoader
 
-        rows = info.context.loaders.get(EnrichmentsByCoinIdLoader).load(root.id)
-        return then(rows, lambda found: [
+        if capability is None and review_status is None:
+            return load(info, EnrichmentsByCoinIdLoader, root.id)
+        return load(info, EnrichmentsByCoinIdLoader, root.id, lambda found: [
             r for r in found
             if (capability is None or r.capability == capability)
             and (review_status is None or r.review_status == review_status)
@@ -322,28 +333,27 @@ class Coin(Node):
     def valuations(self, root: Parent[m.Coin], info: Info) -> list[ValuationT]:
         from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
 
-        return info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
+        return load(info, ValuationsByCoinIdLoader, root.id)
 
     @strawberry.field
     def latest_valuation(self, root: Parent[m.Coin], info: Info) -> ValuationT | None:
         from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
 
-        rows = info.context.loaders.get(ValuationsByCoinIdLoader).load(root.id)
-        return then(rows, lambda found: found[0] if found else None)
+        return load(info, ValuationsByCoinIdLoader, root.id, _first)
 
     @strawberry.field(description="Collections the coin belongs to, smart ones included.")
     def collections(self, root: Parent[m.Coin], info: Info) -> list[CollectionT]:
         from coinstack_graphql.graphql.collections.loaders import CollectionsByCoinIdLoader
 
-        return info.context.loaders.get(CollectionsByCoinIdLoader).load(root.id)
+        return load(info, CollectionsByCoinIdLoader, root.id)
 
     @strawberry.field(description="Auction records linked to this coin, newest first.")
     def auction_data(self, root: Parent[m.Coin], info: Info) -> list[AuctionLotT]:
-        return info.context.loaders.get(ld.AuctionDataByCoinIdLoader).load(root.id)
+        return load(info, ld.AuctionDataByCoinIdLoader, root.id)
 
     @strawberry.field(description="Field changes, newest first.")
     def field_history(
         self, root: Parent[m.Coin], info: Info, limit: int = 50
     ) -> list[FieldChange]:
-        rows = info.context.loaders.get(ld.FieldHistoryByCoinIdLoader).load(root.id)
-        return then(rows, lambda found: found[: max(0, min(limit, 500))])
+        cap = max(0, min(limit, 500))
+        return load(info, ld.FieldHistoryByCoinIdLoader, root.id, lambda found: found[:cap])

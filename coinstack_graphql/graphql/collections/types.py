@@ -13,6 +13,7 @@ from coinstack_graphql.collections import models as c
 from coinstack_graphql.collections.membership import collection_member_condition, load_smart_filters
 from coinstack_graphql.graphql.collections import loaders as ld
 from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.pagination import Connection
 from coinstack_graphql.graphql.core.relay import Node
@@ -58,11 +59,11 @@ class Collection(Node):
     def parent(self, root: Parent[c.Collection], info: Info) -> Collection | None:
         if root.parent_id is None:
             return None
-        return info.context.loaders.get(ld.CollectionByIdLoader).load(root.parent_id)
+        return load(info, ld.CollectionByIdLoader, root.parent_id)
 
     @strawberry.field
     def children(self, root: Parent[c.Collection], info: Info) -> list[Collection]:
-        return info.context.loaders.get(ld.ChildCollectionsByParentIdLoader).load(root.id)
+        return load(info, ld.ChildCollectionsByParentIdLoader, root.id)
 
 
 async def _positioned(info, stmt, first, after, last, before):  # type: ignore[no-untyped-def]
@@ -103,7 +104,7 @@ class SeriesSlot(Node):
 
     @strawberry.field
     def series(self, root: Parent[s.SeriesSlot], info: Info) -> Series:
-        return info.context.loaders.get(ld.SeriesByIdLoader).load(root.series_id)
+        return load(info, ld.SeriesByIdLoader, root.series_id)
 
 
 @model_type(s.Series, name="Series", exclude=["canonical_vocab_id"],
@@ -111,7 +112,7 @@ class SeriesSlot(Node):
 class Series(Node):
     @strawberry.field
     def slots(self, root: Parent[s.Series], info: Info) -> list[SeriesSlot]:
-        return info.context.loaders.get(ld.SlotsBySeriesIdLoader).load(root.id)
+        return load(info, ld.SlotsBySeriesIdLoader, root.id)
 
     @strawberry.field(description="How many slots are filled.")
     async def filled_count(self, root: Parent[s.Series], info: Info) -> int:

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from sqlalchemy import Select, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -86,6 +86,18 @@ class BaseLoader(DataLoader[K, Any]):
     def __init__(self, sessions: SessionSource) -> None:
         super().__init__(load_fn=self._load_batch)
         self.sessions = sessions
+        self._values: dict[Any, Any] = {}
+
+    async def load_values(self, keys: Iterable[K]) -> dict[Any, Any]:
+        """Key → value for every key, loaded in one batch without a future per key.
+
+        The breadth-first executor's way in (see `load`): it already holds all the keys
+        of a level, so DataLoader's per-key futures would be pure overhead.
+        """
+        missing = [k for k in dict.fromkeys(keys) if k not in self._values]
+        if missing:
+            self._values.update(zip(missing, await self._load_batch(missing), strict=True))
+        return self._values
 
     async def _load_batch(self, keys: list[K]) -> list[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -128,8 +140,11 @@ class ModelLoader(BaseLoader[K]):
         make = row_class(type(self).model)._make
         rows: list[Any] = []
         parts = [keys] if dialect == "postgresql" else chunked(keys)
+        # Through the session's connection: a Core result, without the ORM's result
+        # processing (the statement names columns only).
+        connection = await session.connection()
         for part in parts:
-            result = await session.execute(stmt, {"keys": list(part)})
+            result = await connection.execute(stmt, {"keys": list(part)})
             rows.extend(map(make, result.tuples()))
         return rows
 
@@ -146,6 +161,31 @@ class ModelLoader(BaseLoader[K]):
         return [by_key.get(k) for k in keys]
 
 
+class Pending(NamedTuple):
+    """A load the breadth-first executor settles for all parents at once (see `load`)."""
+
+    loader: BaseLoader[Any]
+    key: Any
+    pick: Callable[[Any], Any] | None
+
+
+def load(info: Any, loader_cls: type[BaseLoader[Any]], key: Any,
+         pick: Callable[[Any], Any] | None = None) -> Any:
+    """What a relation resolver returns: the value loaded for `key`, shaped by `pick`.
+
+    Under graphql-core's executor this is a DataLoader future (a future of `pick`'s
+    result with `pick`). Under the breadth-first executor (fast_execution.py), which
+    sets `Loaders.deferring`, it is a `Pending` that the executor gathers with the same
+    field's other parents into one `load_values` call.
+    """
+    loaders = info.context.loaders
+    loader = loaders.get(loader_cls)
+    if loaders.deferring:
+        return Pending(loader, key, pick)
+    future = loader.load(key)
+    return then(future, pick) if pick is not None else future
+
+
 class Loaders:
     """The per-request set of loaders, created on first use.
 
@@ -157,6 +197,9 @@ class Loaders:
         self._shared = SharedReads(sessions) if shared else None
         self._source: SessionSource = self._shared or sessions
         self._loaders: dict[type, BaseLoader[Any]] = {}
+        # Set while the breadth-first executor runs: relation resolvers then return
+        # `Pending` loads instead of futures.
+        self.deferring = False
 
     @property
     def reads(self) -> SessionSource:

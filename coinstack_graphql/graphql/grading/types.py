@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import Parent
 
+from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.grading import models as g
 from coinstack_graphql.graphql.context import Info
 from coinstack_graphql.graphql.core.model_fields import model_type
@@ -21,7 +22,7 @@ CoinT = Annotated["Coin", strawberry.lazy("coinstack_graphql.graphql.coins.types
 def _coin(info: Info, coin_id: int) -> CoinT:
     from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 
-    return info.context.loaders.get(CoinByIdLoader).load(coin_id)
+    return load(info, CoinByIdLoader, coin_id)
 
 
 @model_type(g.GradingHistory, name="GradingEvent", exclude=["coin_id"],

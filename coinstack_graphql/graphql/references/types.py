@@ -8,6 +8,7 @@ import strawberry
 from strawberry import Parent
 
 from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.graphql.references import loaders as ld
@@ -26,9 +27,7 @@ class ExternalCatalogLink(Node):
     def reference_type(
         self, root: Parent[r.ExternalCatalogLink], info: Info
     ) -> ReferenceType:
-        return info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
-            root.reference_type_id
-        )
+        return load(info, ld.ReferenceTypeByIdLoader, root.reference_type_id)
 
 
 @model_type(r.ReferenceType, name="ReferenceType",
@@ -36,7 +35,7 @@ class ExternalCatalogLink(Node):
 class ReferenceType(Node):
     @strawberry.field(description="Equivalent types in other catalogues (this one excluded).")
     def concordance(self, root: Parent[r.ReferenceType], info: Info) -> list[ReferenceType]:
-        return info.context.loaders.get(ld.ConcordanceByReferenceTypeIdLoader).load(root.id)
+        return load(info, ld.ConcordanceByReferenceTypeIdLoader, root.id)
 
     @strawberry.field(description="The concordance group this type belongs to, if any.")
     async def concordance_group_id(self, root: Parent[r.ReferenceType], info: Info) -> str | None:
@@ -49,9 +48,7 @@ class ReferenceType(Node):
     def external_links(
         self, root: Parent[r.ReferenceType], info: Info
     ) -> list[ExternalCatalogLink]:
-        return info.context.loaders.get(ld.ExternalLinksByReferenceTypeIdLoader).load(
-            root.id
-        )
+        return load(info, ld.ExternalLinksByReferenceTypeIdLoader, root.id)
 
 
 @model_type(r.CoinReference, name="CoinReference", exclude=["coin_id", "reference_type_id"],
@@ -59,12 +56,10 @@ class ReferenceType(Node):
 class CoinReference(Node):
     @strawberry.field
     def reference_type(self, root: Parent[r.CoinReference], info: Info) -> ReferenceType:
-        return info.context.loaders.get(ld.ReferenceTypeByIdLoader).load(
-            root.reference_type_id
-        )
+        return load(info, ld.ReferenceTypeByIdLoader, root.reference_type_id)
 
     @strawberry.field
     def coin(self, root: Parent[r.CoinReference], info: Info) -> CoinT:
         from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 
-        return info.context.loaders.get(CoinByIdLoader).load(root.coin_id)
+        return load(info, CoinByIdLoader, root.coin_id)
