@@ -26,7 +26,8 @@ from coinstack_graphql.settings import Settings
 
 async def _run(args: argparse.Namespace) -> None:
     app = create_app(Settings(
-        database_url=args.url, rate_limit_capacity=10**12, rate_limit_restore_per_s=1e12
+        database_url=args.url, rate_limit_capacity=10**12, rate_limit_restore_per_s=1e12,
+        tune_gc=True,  # as a server started from the environment
     ))
     query, variables = (
         (COIN_DETAIL, {"id": "Q29pbjox"}) if args.query == "detail"
