@@ -10,7 +10,13 @@ from coinstack_graphql.auctions import audit_models as audit
 from coinstack_graphql.auctions import models as auctions
 from coinstack_graphql.coins import children
 from coinstack_graphql.coins import models as coins
-from coinstack_graphql.graphql.core.loaders import BaseLoader, ModelLoader, chunked
+from coinstack_graphql.graphql.core.loaders import (
+    BaseLoader,
+    ModelLoader,
+    dialect_of,
+    execute_keyed,
+    keys_condition,
+)
 from coinstack_graphql.vocab import models as vocab
 
 
@@ -54,14 +60,13 @@ class TagsByCoinIdLoader(BaseLoader[int]):
     async def _load_batch(self, keys: list[int]) -> list[Any]:
         grouped: dict[int, list[str]] = {k: [] for k in keys}
         async with self.sessions() as session:
-            for part in chunked(list(dict.fromkeys(keys))):
-                rows = await session.execute(
-                    select(children.CoinTag.coin_id, children.CoinTag.tag)
-                    .where(children.CoinTag.coin_id.in_(part))
-                    .order_by(children.CoinTag.tag)
-                )
-                for coin_id, tag in rows.all():
-                    grouped[coin_id].append(tag)
+            stmt = (
+                select(children.CoinTag.coin_id, children.CoinTag.tag)
+                .where(keys_condition(children.CoinTag.coin_id, dialect_of(session)))
+                .order_by(children.CoinTag.tag)
+            )
+            for coin_id, tag in await execute_keyed(session, stmt, list(grouped)):
+                grouped[coin_id].append(tag)
         return [grouped[k] for k in keys]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import literal, select, union_all
 from coinstack_graphql.coins.filters import coin_conditions, criteria_from_json
 from coinstack_graphql.coins.models import Coin
 from coinstack_graphql.collections import models as c
+from coinstack_graphql.db.rows import row_class, row_select_columns
 from coinstack_graphql.graphql.core.loaders import BaseLoader, ModelLoader, chunked
 from coinstack_graphql.series import models as s
 
@@ -36,7 +37,12 @@ class CollectionsByCoinIdLoader(BaseLoader[int]):
     async def _load_batch(self, keys: list[int]) -> list[Any]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         async with self.sessions() as session:
-            collections = (await session.execute(select(c.Collection))).scalars().all()
+            connection = await session.connection()
+            make = row_class(c.Collection)._make
+            collections = [
+                make(row) for row in
+                await connection.execute(select(*row_select_columns(c.Collection)))
+            ]
             by_id = {col.id: col for col in collections}
             for part in chunked(list(dict.fromkeys(keys))):
                 selects = [
@@ -55,7 +61,7 @@ class CollectionsByCoinIdLoader(BaseLoader[int]):
                         select(Coin.id.label("coin_id"), literal(cid).label("collection_id"))
                         .where(Coin.id.in_(part), *coin_conditions(criteria, smart_filters))
                     )
-                rows = await session.execute(union_all(*selects))
+                rows = await connection.execute(union_all(*selects))
                 for coin_id, collection_id in rows.all():
                     grouped[coin_id].append(by_id[collection_id])
         for members in grouped.values():

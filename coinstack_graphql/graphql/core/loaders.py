@@ -80,6 +80,29 @@ def dialect_of(session: AsyncSession) -> str:
     return bind.dialect.name if bind is not None else "sqlite"
 
 
+def keys_condition(column: Any, dialect: str) -> ColumnElement[bool]:
+    """`column` IN the bound parameter `keys`: one array on PostgreSQL (`= ANY($1)`),
+    so the statement compiles once; an expanding list elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("keys", type_=ARRAY(column.type)))  # type: ignore[no-any-return]
+    return column.in_(bindparam("keys", expanding=True))  # type: ignore[no-any-return]
+
+
+async def execute_keyed(session: AsyncSession, stmt: Select[Any], keys: Sequence[Any]) -> list[Any]:
+    """The result rows of `stmt` (built with `keys_condition`) for `keys`.
+
+    Through the session's connection: a Core result, without the ORM's result
+    processing (the statement names columns only). Chunked below SQLite's bound
+    parameter limit; PostgreSQL takes the array whole.
+    """
+    connection = await session.connection()
+    parts = [keys] if connection.dialect.name == "postgresql" else chunked(keys)
+    rows: list[Any] = []
+    for part in parts:
+        rows.extend((await connection.execute(stmt, {"keys": list(part)})).tuples())
+    return rows
+
+
 class BaseLoader(DataLoader[K, Any]):
     """A DataLoader reading through `sessions` (a factory or the request's SharedReads)."""
 
@@ -122,12 +145,7 @@ class ModelLoader(BaseLoader[K]):
         """SELECT the model's columns WHERE key is in the bound parameter `keys`."""
         found = ModelLoader._statements.get((cls, dialect))
         if found is None:
-            key_col: ColumnElement[Any] = cls.key
-            if dialect == "postgresql":
-                condition = key_col == any_(bindparam("keys", type_=ARRAY(key_col.type)))
-            else:
-                condition = key_col.in_(bindparam("keys", expanding=True))
-            found = select(*row_select_columns(cls.model)).where(condition)
+            found = select(*row_select_columns(cls.model)).where(keys_condition(cls.key, dialect))
             if cls.order_by:
                 found = found.order_by(*cls.order_by)
             ModelLoader._statements[(cls, dialect)] = found
@@ -135,18 +153,9 @@ class ModelLoader(BaseLoader[K]):
 
     async def fetch(self, session: AsyncSession, keys: Sequence[K]) -> list[Any]:
         """The rows whose key is in `keys`, as named tuples."""
-        dialect = dialect_of(session)
-        stmt = self.statement(dialect)
+        stmt = self.statement(dialect_of(session))
         make = row_class(type(self).model)._make
-        rows: list[Any] = []
-        parts = [keys] if dialect == "postgresql" else chunked(keys)
-        # Through the session's connection: a Core result, without the ORM's result
-        # processing (the statement names columns only).
-        connection = await session.connection()
-        for part in parts:
-            result = await connection.execute(stmt, {"keys": list(part)})
-            rows.extend(map(make, result.tuples()))
-        return rows
+        return list(map(make, await execute_keyed(session, stmt, keys)))
 
     async def _load_batch(self, keys: list[K]) -> list[Any]:
         async with self.sessions() as session:

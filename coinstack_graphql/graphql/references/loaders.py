@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from coinstack_graphql.graphql.core.loaders import BaseLoader, ModelLoader, chunked
+from coinstack_graphql.db.rows import row_class, row_select_columns
+from coinstack_graphql.graphql.core.loaders import (
+    BaseLoader,
+    ModelLoader,
+    dialect_of,
+    execute_keyed,
+    keys_condition,
+)
 from coinstack_graphql.references import models as r
 
 
@@ -38,17 +45,20 @@ class ConcordanceByReferenceTypeIdLoader(BaseLoader[int]):
         own = aliased(r.ReferenceConcordance)
         other = aliased(r.ReferenceConcordance)
         grouped: dict[int, list[Any]] = defaultdict(list)
+        make = row_class(r.ReferenceType)._make
         async with self.sessions() as session:
-            for part in chunked(list(dict.fromkeys(keys))):
-                rows = await session.execute(
-                    select(own.reference_type_id, r.ReferenceType)
-                    .join(other, other.concordance_group_id == own.concordance_group_id)
-                    .join(r.ReferenceType, r.ReferenceType.id == other.reference_type_id)
-                    .where(own.reference_type_id.in_(part), other.reference_type_id != own.reference_type_id)
-                    .order_by(r.ReferenceType.system, r.ReferenceType.local_ref_normalized)
+            stmt = (
+                select(own.reference_type_id, *row_select_columns(r.ReferenceType))
+                .join(other, other.concordance_group_id == own.concordance_group_id)
+                .join(r.ReferenceType, r.ReferenceType.id == other.reference_type_id)
+                .where(
+                    keys_condition(own.reference_type_id, dialect_of(session)),
+                    other.reference_type_id != own.reference_type_id,
                 )
-                for key, ref_type in rows.all():
-                    grouped[key].append(ref_type)
+                .order_by(r.ReferenceType.system, r.ReferenceType.local_ref_normalized)
+            )
+            for row in await execute_keyed(session, stmt, list(dict.fromkeys(keys))):
+                grouped[row[0]].append(make(row[1:]))
         return [grouped.get(k, []) for k in keys]
 
 
