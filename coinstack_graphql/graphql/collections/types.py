@@ -78,11 +78,11 @@ async def _positioned(info, stmt, first, after, last, before):  # type: ignore[n
 
     args = page_args(first, after, last, before)
     keys = [SortKey(c.CollectionCoin.position, nullable=True), SortKey(CoinModel.id)]
-    async with info.context.sessions() as session:
+    async with info.context.loaders.reads() as session:
         items, has_next, has_prev = (await fetch_pages(session, stmt, keys, args))[None]
 
     async def count() -> int:
-        async with info.context.sessions() as session:
+        async with info.context.loaders.reads() as session:
             return int((await session.execute(count_of(stmt))).scalar_one())
 
     return build_connection(items, has_next, has_prev, count)
