@@ -59,6 +59,8 @@ class FastQueryExecutor:
         self.schema = schema
         self._basic: dict[tuple[str, str], str | None] = {}
         self._direct: dict[tuple[str, str], tuple[Any, bool, bool, bool, Any] | None] = {}
+        self._serializers: dict[Any, Any] = {}
+        self._field_serializers: dict[Any, Any] = {}
 
     def basic_attribute(self, parent: GraphQLObjectType, name: str) -> str | None:
         """The Python attribute behind a field without a resolver, or None."""
@@ -73,6 +75,23 @@ class FastQueryExecutor:
             )
             self._basic[key] = definition.python_name if plain else None
         return self._basic[key]
+
+    def leaf_serializer(self, leaf: Any) -> Any:
+        """The serialize function of a scalar or enum type (enums memoised)."""
+        found = self._serializers.get(leaf)
+        if found is None:
+            found = _enum_serializer(leaf) if isinstance(leaf, GraphQLEnumType) else leaf.serialize
+            self._serializers[leaf] = found
+        return found
+
+    def field_serializer(self, return_type: Any) -> Any:
+        """Serializer of a leaf field's value, refusing null in a non-null position."""
+        found = self._field_serializers.get(return_type)
+        if found is None:
+            leaf = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+            found = _serializer(return_type, self.leaf_serializer(leaf))
+            self._field_serializers[return_type] = found
+        return found
 
     def direct_call(
         self, parent: GraphQLObjectType, name: str
@@ -238,7 +257,7 @@ class _Run:
             field = runtime.fields[name]
             attribute = self.executor.basic_attribute(runtime, name)
             if attribute is not None and _is_leaf(field.type):
-                serialize = _serializer(field.type)
+                serialize = self.executor.field_serializer(field.type)
                 for obj, row in zip(objects, results, strict=True):
                     row[key] = serialize(getattr(obj, attribute))
                 continue
@@ -313,7 +332,7 @@ class _Run:
                     position += size
             return out
         if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
-            serialize = return_type.serialize
+            serialize = self.executor.leaf_serializer(return_type)
             return [None if v is None else serialize(v) for v in values]
         selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
         if isinstance(return_type, GraphQLObjectType):
@@ -364,7 +383,7 @@ async def _settle(columns: list[list[Any]]) -> None:
         for i, value in enumerate(values):
             if type(value) is Pending:
                 groups.setdefault(id(value.loader), (value.loader, []))[1].append((values, i))
-            elif inspect.isawaitable(value):
+            elif _is_awaitable(type(value), value):
                 waiting.append((values, i))
     if not groups and not waiting:
         return
@@ -392,10 +411,36 @@ def _is_leaf(return_type: Any) -> bool:
     return isinstance(return_type, GraphQLScalarType | GraphQLEnumType)
 
 
-def _serializer(return_type: Any) -> Any:
+_AWAITABLE_TYPES: dict[type, bool] = {}
+
+
+def _is_awaitable(kind: type, value: Any) -> bool:
+    """`inspect.isawaitable`, remembered per type: called for every resolved value."""
+    found = _AWAITABLE_TYPES.get(kind)
+    if found is None:
+        found = _AWAITABLE_TYPES[kind] = inspect.isawaitable(value)
+    return found
+
+
+def _enum_serializer(enum_type: GraphQLEnumType) -> Any:
+    """`enum_type.serialize` with a memo: Strawberry's scans every enum value per call."""
+    memo: dict[Any, Any] = {}
+    serialize = enum_type.serialize
+
+    def run(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = serialize(value)
+            return out
+        except TypeError:  # unhashable: no memo
+            return serialize(value)
+
+    return run
+
+
+def _serializer(return_type: Any, serialize: Any) -> Any:
     non_null = isinstance(return_type, GraphQLNonNull)
-    leaf = return_type.of_type if non_null else return_type
-    serialize = leaf.serialize
 
     def run(value: Any) -> Any:
         if value is None:

@@ -59,3 +59,26 @@ async def test_loader_rows_are_read_only_tuples_of_the_model(client: GraphQLClie
     coin = data["coin"]
     assert coin["metal"].isupper() and isinstance(coin["weightG"], str)
     assert coin["references"] and all(r["referenceType"]["system"] for r in coin["references"])
+
+
+async def test_a_batch_after_close_reads_through_a_session_of_its_own(
+    client: GraphQLClient,
+) -> None:
+    # graphql-core may answer a failed operation while DataLoader tasks are still
+    # queued; such a straggler runs after the request closed its shared session and
+    # must not open one that nobody closes.
+    from sqlalchemy import text
+
+    from coinstack_graphql.graphql.core.loaders import SharedReads
+
+    state = client.app.state.coinstack
+    pool = state.engine.sync_engine.pool
+    reads = SharedReads(state.read_sessions)
+    async with reads() as session:
+        assert (await session.execute(text("SELECT 1"))).scalar_one() == 1
+    assert pool.checkedout() == 1  # held for the rest of the request
+    await reads.close()
+    assert pool.checkedout() == 0
+    async with reads() as late:
+        assert (await late.execute(text("SELECT 2"))).scalar_one() == 2
+    assert pool.checkedout() == 0

@@ -46,16 +46,24 @@ class SharedReads:
 
     Opened on first use, closed by `close()` at the end of the request. A batch that
     fails drops the session (its transaction may be aborted); the next one opens anew.
+    A batch that still runs after `close()` (graphql-core answers a failed operation
+    without waiting for every DataLoader task) gets a session of its own for the
+    duration of the batch, so nothing is left open.
     """
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._closed = False
 
     @contextlib.asynccontextmanager
     async def __call__(self) -> AsyncIterator[AsyncSession]:
         async with self._lock:
+            if self._closed:
+                async with self._sessions() as own:
+                    yield own
+                return
             if self._session is None:
                 self._session = self._sessions()
             try:
@@ -72,6 +80,7 @@ class SharedReads:
 
     async def close(self) -> None:
         async with self._lock:
+            self._closed = True
             await self._discard()
 
 

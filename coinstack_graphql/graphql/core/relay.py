@@ -12,7 +12,9 @@ from coinstack_graphql.graphql.core.errors import bad_request
 
 
 def to_global_id(type_name: str, database_id: int | str) -> str:
-    return base64.b64encode(f"{type_name}:{database_id}".encode()).decode("ascii")
+    # binascii directly: base64.b64encode's wrapper costs more than the encoding, and a
+    # page of coins encodes a couple of thousand IDs.
+    return binascii.b2a_base64(f"{type_name}:{database_id}".encode(), newline=False).decode("ascii")
 
 
 def from_global_id(global_id: str) -> tuple[str, str]:
