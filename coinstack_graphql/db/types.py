@@ -46,6 +46,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        if isinstance(value, Decimal):  # PostgreSQL: already exact, at most re-scaled
+            return value.quantize(self._quantum)
         return Decimal(repr(value) if isinstance(value, float) else str(value)).quantize(
             self._quantum
         )

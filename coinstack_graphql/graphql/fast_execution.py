@@ -439,14 +439,26 @@ def _enum_serializer(enum_type: GraphQLEnumType) -> Any:
     return run
 
 
+# Python types a built-in scalar passes through unchanged (graphql-core's serialize would
+# return the same object after its checks); Int keeps its 32-bit range check below.
+_PASSTHROUGH = {"String": str, "Boolean": bool, "ID": str}
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+
+
 def _serializer(return_type: Any, serialize: Any) -> Any:
     non_null = isinstance(return_type, GraphQLNonNull)
+    leaf = return_type.of_type if non_null else return_type
+    same = _PASSTHROUGH.get(leaf.name)
+    is_int = leaf.name == "Int"
 
     def run(value: Any) -> Any:
         if value is None:
             if non_null:
                 raise Unsupported("null in a non-null position")
             return None
+        kind = type(value)
+        if kind is same or (is_int and kind is int and _INT_MIN <= value <= _INT_MAX):
+            return value
         return serialize(value)
 
     return run
