@@ -81,7 +81,9 @@ def main() -> None:
     parser.add_argument("--query", choices=("page", "detail"), default="page")
     parser.add_argument("--first", type=int, default=100)
     parser.add_argument("--requests", type=int, default=10)
-    parser.add_argument("--profiler", choices=("pyinstrument", "cprofile", "none"), default="cprofile")
+    parser.add_argument(
+        "--profiler", choices=("pyinstrument", "cprofile", "none"), default="cprofile"
+    )
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--lines", type=int, default=45)
     asyncio.run(_run(parser.parse_args()))

@@ -28,4 +28,6 @@ def tune_for_server() -> None:
     gc.freeze()
     _, middle, old = gc.get_threshold()
     gc.set_threshold(YOUNG_THRESHOLD, middle, old)
-    logger.debug("gc tuned: %d objects frozen, thresholds %s", gc.get_freeze_count(), gc.get_threshold())
+    logger.debug(
+        "gc tuned: %d objects frozen, thresholds %s", gc.get_freeze_count(), gc.get_threshold()
+    )

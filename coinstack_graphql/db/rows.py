@@ -23,17 +23,16 @@ from sqlalchemy.sql.schema import Column
 
 
 @cache
-def row_columns(model: type) -> tuple[tuple[str, Column[Any]], ...]:
+def row_columns(model: type) -> tuple[tuple[str, Any], ...]:
     """(attribute key, column) of every mapped column, in declaration order."""
-    return tuple(
-        (prop.key, prop.columns[0])
-        for prop in sa_inspect(model).attrs
-        if isinstance(prop, ColumnProperty)
-    )
+    props: list[ColumnProperty[Any]] = [
+        prop for prop in sa_inspect(model).attrs if isinstance(prop, ColumnProperty)
+    ]
+    return tuple((prop.key, prop.columns[0]) for prop in props)
 
 
 @cache
-def row_class(model: type) -> type[tuple[Any, ...]]:
+def row_class(model: type) -> Any:
     """The named-tuple class standing for a read-only `model` row."""
     keys = [key for key, _ in row_columns(model)]
     cls = namedtuple(f"{model.__name__}Row", keys)  # type: ignore[misc]  # noqa: PYI024

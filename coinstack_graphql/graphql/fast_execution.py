@@ -68,12 +68,10 @@ class FastQueryExecutor:
         if key not in self._basic:
             field = parent.fields[name]
             definition = (field.extensions or {}).get("strawberry-definition")
-            plain = (
-                definition is not None
-                and getattr(field.resolve, "_is_default", False)
-                and not field.args
+            plain = getattr(field.resolve, "_is_default", False) and not field.args
+            self._basic[key] = (
+                definition.python_name if definition is not None and plain else None
             )
-            self._basic[key] = definition.python_name if plain else None
         return self._basic[key]
 
     def leaf_serializer(self, leaf: Any) -> Any:
@@ -106,14 +104,16 @@ class FastQueryExecutor:
             found = None
             resolver = getattr(definition, "base_resolver", None)
             if (
-                resolver is not None
+                definition is not None
+                and resolver is not None
                 and not definition.extensions
                 and not getattr(definition, "permission_classes", None)
             ):
                 func = resolver.wrapped_func
                 params = list(inspect.signature(func).parameters)
                 arguments = {a.python_name for a in definition.arguments}
-                if set(params) <= {"self", "root", "info"} | arguments and params[1:].count("self") == 0:
+                known = {"self", "root", "info"} | arguments
+                if set(params) <= known and params[1:].count("self") == 0:
                     found = (func, params[:1] == ["self"], "root" in params, "info" in params,
                              definition)
             self._direct[key] = found
@@ -270,7 +270,7 @@ class _Run:
         # (gradingHistory and currentGrading share one), the loaders side by side.
         await _settle([values for _k, _t, _n, values in later])
         completed = await asyncio.gather(
-            *(self.complete_values(values, return_type, nodes) for _, return_type, nodes, values in later)
+            *(self.complete_values(values, kind, nodes) for _, kind, nodes, values in later)
         )
         for (key, _t, _n, _v), column in zip(later, completed, strict=True):
             for row, value in zip(results, column, strict=True):
@@ -278,15 +278,19 @@ class _Run:
         return results
 
     def _call(
-        self, parent: GraphQLObjectType, field: Any, name: str, nodes: list[FieldNode], objects: list[Any]
+        self, parent: GraphQLObjectType, field: Any, name: str, nodes: list[FieldNode],
+        objects: list[Any],
     ) -> list[Any]:
         """The resolver's result per parent: values, awaitables or `Pending` loads."""
         if field.resolve is None:
             raise Unsupported(f"{parent.name}.{name} has no resolver")
         args = get_argument_values(field, nodes[0], self.variables)
+        # No path (one info stands for every parent) and no helpers: resolvers here read
+        # only the context, the selection and the variables.
         info = GraphQLResolveInfo(
-            name, nodes, field.type, parent, None, self.schema, self.fragments, None,
-            self.operation, self.variables, self.context, inspect.isawaitable, None, None,
+            name, nodes, field.type, parent, None,  # type: ignore[arg-type]
+            self.schema, self.fragments, None, self.operation, self.variables, self.context,
+            inspect.isawaitable, None, None,  # type: ignore[arg-type]
         )
         direct = self.executor.direct_call(parent, name)
         if direct is None:
@@ -306,7 +310,9 @@ class _Run:
             return [func(root=obj, **kwargs) for obj in objects]
         return [func(**kwargs) for _ in objects]
 
-    async def complete_values(self, values: list[Any], return_type: Any, nodes: list[FieldNode]) -> list[Any]:
+    async def complete_values(
+        self, values: list[Any], return_type: Any, nodes: list[FieldNode]
+    ) -> list[Any]:
         if isinstance(return_type, GraphQLNonNull):
             if any(v is None for v in values):
                 raise Unsupported("null in a non-null position")
@@ -337,14 +343,15 @@ class _Run:
         selection_sets = [n.selection_set for n in nodes if n.selection_set is not None]
         if isinstance(return_type, GraphQLObjectType):
             present = [v for v in values if v is not None]
-            done = iter(await self.complete_objects(present, return_type, selection_sets))
-            return [None if v is None else next(done) for v in values]
+            rows = iter(await self.complete_objects(present, return_type, selection_sets))
+            return [None if v is None else next(rows) for v in values]
         if isinstance(return_type, GraphQLAbstractType):
             return await self._complete_abstract(values, return_type, selection_sets)
         raise Unsupported(str(return_type))
 
     async def _complete_abstract(
-        self, values: list[Any], abstract: GraphQLAbstractType, selection_sets: list[SelectionSetNode]
+        self, values: list[Any], abstract: GraphQLAbstractType,
+        selection_sets: list[SelectionSetNode],
     ) -> list[Any]:
         groups: dict[str, list[int]] = {}
         runtimes: dict[str, GraphQLObjectType] = {}
@@ -366,7 +373,7 @@ class _Run:
     def _runtime_type(self, value: Any, abstract: GraphQLAbstractType) -> GraphQLObjectType:
         for candidate in self.schema.get_possible_types(abstract):
             check = candidate.is_type_of
-            if check is not None and check(value, None):
+            if check is not None and check(value, None):  # type: ignore[arg-type]
                 return candidate
         raise Unsupported(f"cannot tell the type of {type(value).__name__}")
 

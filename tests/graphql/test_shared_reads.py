@@ -54,7 +54,8 @@ async def test_loader_rows_are_read_only_tuples_of_the_model(client: GraphQLClie
     # Through a loader (references) and a page (coins): rows, not ORM instances, yet the
     # same values the ORM would give (enums as enum values, decimals as strings).
     data = await client.execute(
-        '{ coin(id: "Q29pbjox") { metal weightG references { isPrimary referenceType { system localRef } } } }'
+        '{ coin(id: "Q29pbjox") { metal weightG'
+        ' references { isPrimary referenceType { system localRef } } } }'
     )
     coin = data["coin"]
     assert coin["metal"].isupper() and isinstance(coin["weightG"], str)

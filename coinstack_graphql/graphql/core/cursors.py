@@ -85,7 +85,7 @@ def _fits(value: Any, expected: type) -> bool:
     if expected is int:
         return isinstance(value, int) and abs(value) < 2**63
     if expected in (float, Decimal):
-        return isinstance(value, int | float | Decimal) and abs(value) < 10**15
+        return isinstance(value, int | float | Decimal) and bool(abs(value) < 10**15)
     if expected is datetime:
         return isinstance(value, datetime)
     if expected is date:

@@ -30,7 +30,7 @@ from coinstack_graphql.db.rows import row_class, row_select_columns
 
 K = TypeVar("K", bound=Hashable)
 CHUNK = 500
-L = TypeVar("L", bound="BaseLoader[Any, Any]")
+L = TypeVar("L", bound="BaseLoader[Any]")
 
 
 def chunked(keys: Sequence[K], size: int = CHUNK) -> Iterable[Sequence[K]]:

@@ -31,8 +31,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from coinstack_graphql.db.rows import row_class, row_select_columns
 from coinstack_graphql.graphql.core.cursors import decode_cursor, encode_cursor
-from coinstack_graphql.graphql.core.loaders import dialect_of
 from coinstack_graphql.graphql.core.errors import bad_request
+from coinstack_graphql.graphql.core.loaders import dialect_of
 
 T = TypeVar("T")
 MAX_PAGE = 100

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import Parent
 
-from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.grading import models as g
 from coinstack_graphql.graphql.context import Info
+from coinstack_graphql.graphql.core.loaders import load
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.relay import Node
 

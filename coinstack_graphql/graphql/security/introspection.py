@@ -16,8 +16,8 @@ spelling out field, argument, type and enum names.
 from __future__ import annotations
 
 import importlib
-from functools import cache
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from graphql import (
