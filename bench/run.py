@@ -1,6 +1,7 @@
 """Benchmark runner: throughput and latency of the reference queries over real HTTP.
 
     python -m bench.run --url sqlite+aiosqlite:///./bench.db [--coins 10000] [--requests 200]
+                        [--rounds 3]
 
 Generates the collection if the database is empty, starts the GraphQL server and the
 hand-written floor (bench/floor.py) as separate uvicorn processes, and for concurrency 1
@@ -162,17 +163,25 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"SQL statements per request: collection page {page_sql}, coin detail {detail_sql}")
         print(f"{'query':<22}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
         for concurrency in (1, 16):
-            results = [
-                await _load("collection page", page, args.requests, concurrency),
-                await _load("coin detail", detail, args.requests * 5, concurrency),
-                await _load("floor page", floor_page, args.requests, concurrency),
-            ]
-            for r in results:
-                print(f"{r.name:<22}{r.concurrency:>5}{r.rps:>9.1f}{r.pct(50):>9.1f}"
-                      f"{r.pct(95):>9.1f}{r.pct(99):>9.1f}")
-            ratio = results[0].rps / results[2].rps
-            print(f"ratio page/floor at concurrency {concurrency}: {ratio:.2f}")
-        _ = statistics
+            ratios: list[float] = []
+            for round_no in range(1, args.rounds + 1):
+                # Page and floor alternate within each round, so a machine that speeds up
+                # or slows down during the run weighs on both alike.
+                results = [
+                    await _load("collection page", page, args.requests, concurrency),
+                    await _load("coin detail", detail, args.requests * 5, concurrency),
+                    await _load("floor page", floor_page, args.requests, concurrency),
+                ]
+                if args.rounds > 1:
+                    print(f"-- round {round_no}")
+                for r in results:
+                    print(f"{r.name:<22}{r.concurrency:>5}{r.rps:>9.1f}{r.pct(50):>9.1f}"
+                          f"{r.pct(95):>9.1f}{r.pct(99):>9.1f}")
+                ratios.append(results[0].rps / results[2].rps)
+            shown = ", ".join(f"{r:.2f}" for r in ratios)
+            detail = f" (median of {shown})" if len(ratios) > 1 else ""
+            print(f"ratio page/floor at concurrency {concurrency}: "
+                  f"{statistics.median(ratios):.2f}{detail}")
     finally:
         for server in servers:
             server.terminate()
@@ -184,6 +193,8 @@ def main() -> None:
     parser.add_argument("--url", default="sqlite+aiosqlite:///./bench.db")
     parser.add_argument("--coins", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat each concurrency this many times; the ratio is the median")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -269,7 +269,7 @@ class _Run:
         # Every field's loads settle together: one batch per loader for the whole level
         # (gradingHistory and currentGrading share one), the loaders side by side.
         await _settle([values for _k, _t, _n, values in later])
-        completed = await asyncio.gather(
+        completed = await _all(
             *(self.complete_values(values, kind, nodes) for _, kind, nodes, values in later)
         )
         for (key, _t, _n, _v), column in zip(later, completed, strict=True):
@@ -296,6 +296,10 @@ class _Run:
         if direct is None:
             return [field.resolve(obj, info, **args) for obj in objects]
         func, has_self, wants_root, wants_info, definition = direct
+        declared = getattr(func, "relation", None)
+        if declared is not None:  # a declared relation: keys now, one load in `_settle`
+            loader = self.context.loaders.get(declared.loader)
+            return _Keyed(loader, declared.pick, [getattr(obj, declared.key) for obj in objects])
         kwargs: dict[str, Any] = (
             self.executor.python_arguments(definition, args) if args else {}
         )
@@ -378,32 +382,81 @@ class _Run:
         raise Unsupported(f"cannot tell the type of {type(value).__name__}")
 
 
-async def _settle(columns: list[list[Any]]) -> None:
-    """Replace, in place, every awaitable and `Pending` load in `columns` by its value.
+async def _all(*awaitables: Any) -> list[Any]:
+    """`asyncio.gather`, but a failure is raised only once every sibling has finished.
 
-    Pending loads are grouped by loader across all columns, so each loader runs one
-    batch for the level; the batches and the awaitables run concurrently.
+    When one branch fails the executor gives the operation to graphql-core; a sibling
+    still running would go on reading through the request's shared session after that,
+    and possibly after the request has closed it.
     """
-    groups: dict[int, tuple[Any, list[tuple[list[Any], int]]]] = {}
+    results = await asyncio.gather(*awaitables, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
+
+
+class _Keyed(list[Any]):
+    """A declared relation's column before loading: the parents' keys, replaced in place
+    by the loaded values (shaped by `pick`) when the level settles."""
+
+    __slots__ = ("loader", "pick")
+
+    def __init__(self, loader: Any, pick: Any, keys: list[Any]) -> None:
+        super().__init__(keys)
+        self.loader = loader
+        self.pick = pick
+
+
+async def _settle(columns: list[list[Any]]) -> None:
+    """Replace, in place, every `_Keyed` column, `Pending` load and awaitable in
+    `columns` by its value.
+
+    Keys are grouped by loader across all columns, so each loader runs one batch for the
+    level (gradingHistory and currentGrading share one); the batches and the awaitables
+    run concurrently.
+    """
+    # loader id -> (loader, keys, spots); a spot is (column, index) or (_Keyed column, None)
+    groups: dict[int, tuple[Any, list[Any], list[tuple[list[Any], int | None]]]] = {}
     waiting: list[tuple[list[Any], int]] = []
     for values in columns:
+        if type(values) is _Keyed:
+            group = groups.get(id(values.loader))
+            if group is None:
+                group = groups[id(values.loader)] = (values.loader, [], [])
+            group[1].extend(k for k in values if k is not None)
+            group[2].append((values, None))
+            continue
         for i, value in enumerate(values):
             if type(value) is Pending:
-                groups.setdefault(id(value.loader), (value.loader, []))[1].append((values, i))
+                group = groups.get(id(value.loader))
+                if group is None:
+                    group = groups[id(value.loader)] = (value.loader, [], [])
+                group[1].append(value.key)
+                group[2].append((values, i))
             elif _is_awaitable(type(value), value):
                 waiting.append((values, i))
     if not groups and not waiting:
         return
 
-    async def batch(loader: Any, spots: list[tuple[list[Any], int]]) -> None:
-        found = await loader.load_values([values[i].key for values, i in spots])
+    async def batch(
+        loader: Any, keys: list[Any], spots: list[tuple[list[Any], int | None]]
+    ) -> None:
+        found = await loader.load_values(keys) if keys else {}
         for values, i in spots:
-            pending = values[i]
-            value = found[pending.key]
-            values[i] = value if pending.pick is None else pending.pick(value)
+            if i is None:
+                pick = values.pick  # type: ignore[attr-defined]
+                values[:] = [
+                    None if k is None else found[k] if pick is None else pick(found[k])
+                    for k in values
+                ]
+            else:
+                pending = values[i]
+                value = found[pending.key]
+                values[i] = value if pending.pick is None else pending.pick(value)
 
-    done = await asyncio.gather(
-        *(batch(loader, spots) for loader, spots in groups.values()),
+    done = await _all(
+        *(batch(loader, keys, spots) for loader, keys, spots in groups.values()),
         *(values[i] for values, i in waiting),
     )
     for (values, i), value in zip(waiting, done[len(groups):], strict=True):

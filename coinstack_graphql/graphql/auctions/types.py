@@ -8,10 +8,12 @@ import strawberry
 from strawberry import Parent
 
 from coinstack_graphql.auctions import models as a
+from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 from coinstack_graphql.graphql.context import Info
-from coinstack_graphql.graphql.core.loaders import load
+from coinstack_graphql.graphql.core.loaders import relation
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.relay import Node
+from coinstack_graphql.graphql.references.loaders import ReferenceTypeByIdLoader
 
 if TYPE_CHECKING:  # the lazy annotations below name these
     from coinstack_graphql.graphql.coins.types import Coin
@@ -27,17 +29,9 @@ ReferenceTypeT = Annotated[
             description="An auction lot: realised or upcoming, optionally one of our coins.")
 class AuctionLot(Node):
     @strawberry.field
-    def coin(self, root: Parent[a.AuctionData], info: Info) -> CoinT | None:
-        from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
-
-        if root.coin_id is None:
-            return None
-        return load(info, CoinByIdLoader, root.coin_id)
+    @relation(CoinByIdLoader, key="coin_id")
+    def coin(self, root: Parent[a.AuctionData], info: Info) -> CoinT | None: ...
 
     @strawberry.field
-    def reference_type(self, root: Parent[a.AuctionData], info: Info) -> ReferenceTypeT | None:
-        from coinstack_graphql.graphql.references.loaders import ReferenceTypeByIdLoader
-
-        if root.reference_type_id is None:
-            return None
-        return load(info, ReferenceTypeByIdLoader, root.reference_type_id)
+    @relation(ReferenceTypeByIdLoader, key="reference_type_id")
+    def reference_type(self, root: Parent[a.AuctionData], info: Info) -> ReferenceTypeT | None: ...

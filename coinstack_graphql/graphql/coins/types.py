@@ -12,10 +12,18 @@ from coinstack_graphql.coins import children
 from coinstack_graphql.coins import models as m
 from coinstack_graphql.enrichment.models import Capability, ReviewStatus
 from coinstack_graphql.graphql.coins import loaders as ld
+from coinstack_graphql.graphql.collections.loaders import CollectionsByCoinIdLoader
 from coinstack_graphql.graphql.context import Info
-from coinstack_graphql.graphql.core.loaders import load
+from coinstack_graphql.graphql.core.loaders import load, relation
 from coinstack_graphql.graphql.core.model_fields import graphql_enum, model_type
 from coinstack_graphql.graphql.core.relay import Node
+from coinstack_graphql.graphql.grading.loaders import (
+    CensusSnapshotsByCoinIdLoader,
+    GradingHistoryByCoinIdLoader,
+    RarityAssessmentsByCoinIdLoader,
+)
+from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
+from coinstack_graphql.graphql.references.loaders import CoinReferencesByCoinIdLoader
 from coinstack_graphql.vocab import models as vocab
 
 if TYPE_CHECKING:
@@ -91,25 +99,19 @@ def _first(rows: list[Any]) -> Any:
     return rows[0] if rows else None
 
 
-def _term(info: Info, term_id: int | None) -> Any:
-    if term_id is None:
-        return None
-    return load(info, ld.VocabTermByIdLoader, term_id)
-
-
 @model_type(m.Coin, name="CoinSecondaryAuthority", node=False,
             fields=["secondary_authority", "authority_type"])
 class CoinSecondaryAuthority:
     @strawberry.field
-    def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return _term(info, root.secondary_authority_term_id)
+    @relation(ld.VocabTermByIdLoader, key="secondary_authority_term_id")
+    def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None: ...
 
 
 @model_type(m.Coin, name="CoinCoRuler", node=False, fields=["co_ruler", "portrait_relationship"])
 class CoinCoRuler:
     @strawberry.field
-    def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return _term(info, root.co_ruler_term_id)
+    @relation(ld.VocabTermByIdLoader, key="co_ruler_term_id")
+    def term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None: ...
 
 
 @model_type(m.Coin, name="CoinPhysical", node=False,
@@ -142,16 +144,12 @@ class CoinCentering:
     "reverse_die_id", "die_study_group", "die_match_notes"])
 class CoinDieStudy:
     @strawberry.field(description="A coin of the collection struck from the same obverse die.")
-    def obverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
-        if root.die_study_obverse_id is None:
-            return None
-        return load(info, ld.CoinByIdLoader, root.die_study_obverse_id)
+    @relation(ld.CoinByIdLoader, key="die_study_obverse_id")
+    def obverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None: ...
 
     @strawberry.field(description="A coin of the collection struck from the same reverse die.")
-    def reverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None:
-        if root.die_study_reverse_id is None:
-            return None
-        return load(info, ld.CoinByIdLoader, root.die_study_reverse_id)
+    @relation(ld.CoinByIdLoader, key="die_study_reverse_id")
+    def reverse_die_match(self, root: Parent[m.Coin], info: Info) -> Coin | None: ...
 
 
 @model_type(m.Coin, name="CoinTpgGrading", node=False, fields=[
@@ -238,78 +236,64 @@ class Coin(Node):
         return root.mint
 
     @strawberry.field(description="The mint record, with coordinates.")
-    def mint(self, root: Parent[m.Coin], info: Info) -> Mint | None:
-        if root.mint_id is None:
-            return None
-        return load(info, ld.MintByIdLoader, root.mint_id)
+    @relation(ld.MintByIdLoader, key="mint_id")
+    def mint(self, root: Parent[m.Coin], info: Info) -> Mint | None: ...
 
     @strawberry.field
-    def issuer_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return _term(info, root.issuer_term_id)
+    @relation(ld.VocabTermByIdLoader, key="issuer_term_id")
+    def issuer_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None: ...
 
     @strawberry.field
-    def mint_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return _term(info, root.mint_term_id)
+    @relation(ld.VocabTermByIdLoader, key="mint_term_id")
+    def mint_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None: ...
 
     @strawberry.field
-    def denomination_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return _term(info, root.denomination_term_id)
+    @relation(ld.VocabTermByIdLoader, key="denomination_term_id")
+    def denomination_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None: ...
 
     @strawberry.field
-    def dynasty_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None:
-        return _term(info, root.dynasty_term_id)
+    @relation(ld.VocabTermByIdLoader, key="dynasty_term_id")
+    def dynasty_term(self, root: Parent[m.Coin], info: Info) -> VocabTerm | None: ...
 
     @strawberry.field(description="Images, the primary one first.")
-    def images(self, root: Parent[m.Coin], info: Info) -> list[CoinImage]:
-        return load(info, ld.CoinImagesByCoinIdLoader, root.id)
+    @relation(ld.CoinImagesByCoinIdLoader)
+    def images(self, root: Parent[m.Coin], info: Info) -> list[CoinImage]: ...
 
     @strawberry.field(description="Catalogue citations, the primary one first.")
-    def references(self, root: Parent[m.Coin], info: Info) -> list[CoinReferenceT]:
-        from coinstack_graphql.graphql.references.loaders import CoinReferencesByCoinIdLoader
-
-        return load(info, CoinReferencesByCoinIdLoader, root.id)
+    @relation(CoinReferencesByCoinIdLoader)
+    def references(self, root: Parent[m.Coin], info: Info) -> list[CoinReferenceT]: ...
 
     @strawberry.field(description="Ownership history in order.")
-    def provenance_events(self, root: Parent[m.Coin], info: Info) -> list[ProvenanceEvent]:
-        return load(info, ld.ProvenanceEventsByCoinIdLoader, root.id)
+    @relation(ld.ProvenanceEventsByCoinIdLoader)
+    def provenance_events(self, root: Parent[m.Coin], info: Info) -> list[ProvenanceEvent]: ...
 
     @strawberry.field
-    def countermarks(self, root: Parent[m.Coin], info: Info) -> list[Countermark]:
-        return load(info, ld.CountermarksByCoinIdLoader, root.id)
+    @relation(ld.CountermarksByCoinIdLoader)
+    def countermarks(self, root: Parent[m.Coin], info: Info) -> list[Countermark]: ...
 
     @strawberry.field
-    def tags(self, root: Parent[m.Coin], info: Info) -> list[str]:
-        return load(info, ld.TagsByCoinIdLoader, root.id)
+    @relation(ld.TagsByCoinIdLoader)
+    def tags(self, root: Parent[m.Coin], info: Info) -> list[str]: ...
 
     @strawberry.field(description="The grading lifecycle in sequence order.")
-    def grading_history(self, root: Parent[m.Coin], info: Info) -> list[GradingEventT]:
-        from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
-
-        return load(info, GradingHistoryByCoinIdLoader, root.id)
+    @relation(GradingHistoryByCoinIdLoader)
+    def grading_history(self, root: Parent[m.Coin], info: Info) -> list[GradingEventT]: ...
 
     @strawberry.field(description="The current grading entry, if the coin has a history.")
-    def current_grading(self, root: Parent[m.Coin], info: Info) -> GradingEventT | None:
-        from coinstack_graphql.graphql.grading.loaders import GradingHistoryByCoinIdLoader
-
-        return load(info, GradingHistoryByCoinIdLoader, root.id, _current_entry)
+    @relation(GradingHistoryByCoinIdLoader, pick=_current_entry)
+    def current_grading(self, root: Parent[m.Coin], info: Info) -> GradingEventT | None: ...
 
     @strawberry.field
-    def rarity_assessments(self, root: Parent[m.Coin], info: Info) -> list[RarityT]:
-        from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
-
-        return load(info, RarityAssessmentsByCoinIdLoader, root.id)
+    @relation(RarityAssessmentsByCoinIdLoader)
+    def rarity_assessments(self, root: Parent[m.Coin], info: Info) -> list[RarityT]: ...
 
     @strawberry.field
-    def primary_rarity(self, root: Parent[m.Coin], info: Info) -> RarityT | None:
-        from coinstack_graphql.graphql.grading.loaders import RarityAssessmentsByCoinIdLoader
-
-        return load(info, RarityAssessmentsByCoinIdLoader, root.id, _primary_entry)
+    @relation(RarityAssessmentsByCoinIdLoader, pick=_primary_entry)
+    def primary_rarity(self, root: Parent[m.Coin], info: Info) -> RarityT | None: ...
 
     @strawberry.field
-    def census_snapshots(self, root: Parent[m.Coin], info: Info) -> list[CensusT]:
-        from coinstack_graphql.graphql.grading.loaders import CensusSnapshotsByCoinIdLoader
-
-        return load(info, CensusSnapshotsByCoinIdLoader, root.id)
+    @relation(CensusSnapshotsByCoinIdLoader)
+    def census_snapshots(self, root: Parent[m.Coin], info: Info) -> list[CensusT]: ...
 
     @strawberry.field(description="LLM enrichments, newest first; superseded ones included.")
     def enrichments(
@@ -330,26 +314,20 @@ class Coin(Node):
         ])
 
     @strawberry.field(description="Valuation snapshots, newest first.")
-    def valuations(self, root: Parent[m.Coin], info: Info) -> list[ValuationT]:
-        from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
-
-        return load(info, ValuationsByCoinIdLoader, root.id)
+    @relation(ValuationsByCoinIdLoader)
+    def valuations(self, root: Parent[m.Coin], info: Info) -> list[ValuationT]: ...
 
     @strawberry.field
-    def latest_valuation(self, root: Parent[m.Coin], info: Info) -> ValuationT | None:
-        from coinstack_graphql.graphql.market.loaders import ValuationsByCoinIdLoader
-
-        return load(info, ValuationsByCoinIdLoader, root.id, _first)
+    @relation(ValuationsByCoinIdLoader, pick=_first)
+    def latest_valuation(self, root: Parent[m.Coin], info: Info) -> ValuationT | None: ...
 
     @strawberry.field(description="Collections the coin belongs to, smart ones included.")
-    def collections(self, root: Parent[m.Coin], info: Info) -> list[CollectionT]:
-        from coinstack_graphql.graphql.collections.loaders import CollectionsByCoinIdLoader
-
-        return load(info, CollectionsByCoinIdLoader, root.id)
+    @relation(CollectionsByCoinIdLoader)
+    def collections(self, root: Parent[m.Coin], info: Info) -> list[CollectionT]: ...
 
     @strawberry.field(description="Auction records linked to this coin, newest first.")
-    def auction_data(self, root: Parent[m.Coin], info: Info) -> list[AuctionLotT]:
-        return load(info, ld.AuctionDataByCoinIdLoader, root.id)
+    @relation(ld.AuctionDataByCoinIdLoader)
+    def auction_data(self, root: Parent[m.Coin], info: Info) -> list[AuctionLotT]: ...
 
     @strawberry.field(description="Field changes, newest first.")
     def field_history(

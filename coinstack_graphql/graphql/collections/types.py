@@ -13,7 +13,7 @@ from coinstack_graphql.collections import models as c
 from coinstack_graphql.collections.membership import collection_member_condition, load_smart_filters
 from coinstack_graphql.graphql.collections import loaders as ld
 from coinstack_graphql.graphql.context import Info
-from coinstack_graphql.graphql.core.loaders import load
+from coinstack_graphql.graphql.core.loaders import relation
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.pagination import Connection
 from coinstack_graphql.graphql.core.relay import Node
@@ -56,14 +56,12 @@ class Collection(Node):
         return await coin_connection(info, stmt, order_by, first, after, last, before)
 
     @strawberry.field
-    def parent(self, root: Parent[c.Collection], info: Info) -> Collection | None:
-        if root.parent_id is None:
-            return None
-        return load(info, ld.CollectionByIdLoader, root.parent_id)
+    @relation(ld.CollectionByIdLoader, key="parent_id")
+    def parent(self, root: Parent[c.Collection], info: Info) -> Collection | None: ...
 
     @strawberry.field
-    def children(self, root: Parent[c.Collection], info: Info) -> list[Collection]:
-        return load(info, ld.ChildCollectionsByParentIdLoader, root.id)
+    @relation(ld.ChildCollectionsByParentIdLoader)
+    def children(self, root: Parent[c.Collection], info: Info) -> list[Collection]: ...
 
 
 async def _positioned(info, stmt, first, after, last, before):  # type: ignore[no-untyped-def]
@@ -103,16 +101,16 @@ class SeriesSlot(Node):
         return await info.context.loaders.get(CoinByIdLoader).load(filled.coin_id)
 
     @strawberry.field
-    def series(self, root: Parent[s.SeriesSlot], info: Info) -> Series:
-        return load(info, ld.SeriesByIdLoader, root.series_id)
+    @relation(ld.SeriesByIdLoader, key="series_id")
+    def series(self, root: Parent[s.SeriesSlot], info: Info) -> Series: ...
 
 
 @model_type(s.Series, name="Series", exclude=["canonical_vocab_id"],
             description="A collecting series (e.g. the Twelve Caesars): slots that coins fill.")
 class Series(Node):
     @strawberry.field
-    def slots(self, root: Parent[s.Series], info: Info) -> list[SeriesSlot]:
-        return load(info, ld.SlotsBySeriesIdLoader, root.id)
+    @relation(ld.SlotsBySeriesIdLoader)
+    def slots(self, root: Parent[s.Series], info: Info) -> list[SeriesSlot]: ...
 
     @strawberry.field(description="How many slots are filled.")
     async def filled_count(self, root: Parent[s.Series], info: Info) -> int:

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from sqlalchemy import Select, any_, bindparam, select
@@ -75,8 +77,11 @@ class SharedReads:
     async def _discard(self) -> None:
         session, self._session = self._session, None
         if session is not None:
+            # Shielded, as AsyncSession.__aexit__ does: a request cancelled by its
+            # timeout must still give the connection back to the pool.
+            closing = asyncio.ensure_future(session.close())
             with contextlib.suppress(Exception):
-                await session.close()
+                await asyncio.shield(closing)
 
     async def close(self) -> None:
         async with self._lock:
@@ -202,6 +207,43 @@ def load(info: Any, loader_cls: type[BaseLoader[Any]], key: Any,
         return Pending(loader, key, pick)
     future = loader.load(key)
     return then(future, pick) if pick is not None else future
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A resolver that is nothing but a load: `loader` by the parent's `key` attribute,
+    the loaded value shaped by `pick` (e.g. the current entry of a list)."""
+
+    loader: type[BaseLoader[Any]]
+    key: str
+    pick: Callable[[Any], Any] | None = None
+
+
+def relation(
+    loader: type[BaseLoader[Any]], *, key: str = "id", pick: Callable[[Any], Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a resolver as a relation; the decorated method only gives the signature.
+
+        @strawberry.field
+        @relation(MintByIdLoader, key="mint_id")
+        def mint(self, root: Parent[Coin], info: Info) -> Mint | None: ...
+
+    Called per parent (graphql-core), it loads through the DataLoader (a parent whose key
+    is None has no value). The breadth-first executor reads the declaration instead and
+    loads the keys of all parents at once (`load_values`), calling nothing per parent.
+    """
+    spec = Relation(loader, key, pick)
+
+    def declare(signature: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(signature)  # Strawberry reads the wrapped signature and types
+        def resolve(self: Any, root: Any, info: Any) -> Any:
+            value = getattr(root, key)
+            return None if value is None else load(info, loader, value, pick)
+
+        resolve.relation = spec  # type: ignore[attr-defined]
+        return resolve
+
+    return declare
 
 
 class Loaders:

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import Parent
 
+from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
 from coinstack_graphql.graphql.context import Info
-from coinstack_graphql.graphql.core.loaders import load
+from coinstack_graphql.graphql.core.loaders import load, relation
 from coinstack_graphql.graphql.core.model_fields import model_type
 from coinstack_graphql.graphql.core.relay import Node
 from coinstack_graphql.graphql.references import loaders as ld
@@ -34,8 +35,8 @@ class ExternalCatalogLink(Node):
             description="A catalogue type (e.g. RIC I² 207), shared by every coin citing it.")
 class ReferenceType(Node):
     @strawberry.field(description="Equivalent types in other catalogues (this one excluded).")
-    def concordance(self, root: Parent[r.ReferenceType], info: Info) -> list[ReferenceType]:
-        return load(info, ld.ConcordanceByReferenceTypeIdLoader, root.id)
+    @relation(ld.ConcordanceByReferenceTypeIdLoader)
+    def concordance(self, root: Parent[r.ReferenceType], info: Info) -> list[ReferenceType]: ...
 
     @strawberry.field(description="The concordance group this type belongs to, if any.")
     async def concordance_group_id(self, root: Parent[r.ReferenceType], info: Info) -> str | None:
@@ -55,11 +56,9 @@ class ReferenceType(Node):
             description="A coin's citation of a reference type.")
 class CoinReference(Node):
     @strawberry.field
-    def reference_type(self, root: Parent[r.CoinReference], info: Info) -> ReferenceType:
-        return load(info, ld.ReferenceTypeByIdLoader, root.reference_type_id)
+    @relation(ld.ReferenceTypeByIdLoader, key="reference_type_id")
+    def reference_type(self, root: Parent[r.CoinReference], info: Info) -> ReferenceType: ...
 
     @strawberry.field
-    def coin(self, root: Parent[r.CoinReference], info: Info) -> CoinT:
-        from coinstack_graphql.graphql.coins.loaders import CoinByIdLoader
-
-        return load(info, CoinByIdLoader, root.coin_id)
+    @relation(CoinByIdLoader, key="coin_id")
+    def coin(self, root: Parent[r.CoinReference], info: Info) -> CoinT: ...
