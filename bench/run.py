@@ -179,9 +179,9 @@ async def main_async(args: argparse.Namespace) -> None:
                           f"{r.pct(95):>9.1f}{r.pct(99):>9.1f}")
                 ratios.append(results[0].rps / results[2].rps)
             shown = ", ".join(f"{r:.2f}" for r in ratios)
-            detail = f" (median of {shown})" if len(ratios) > 1 else ""
+            suffix = f" (median of {shown})" if len(ratios) > 1 else ""
             print(f"ratio page/floor at concurrency {concurrency}: "
-                  f"{statistics.median(ratios):.2f}{detail}")
+                  f"{statistics.median(ratios):.2f}{suffix}")
     finally:
         for server in servers:
             server.terminate()
