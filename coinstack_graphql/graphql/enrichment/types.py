@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import Parent
@@ -121,7 +121,3 @@ class EnrichmentBatch(Node):
         if isinstance(summary, dict) and summary.get("message"):
             return str(summary["message"])
         return None
-
-    @classmethod
-    def is_type_of(cls, obj: Any, _info: Any) -> bool:
-        return isinstance(obj, e.EnrichmentJob)
