@@ -231,13 +231,7 @@ async def test_a_batch_enriches_each_coin_once_with_bounded_concurrency(
     fake.respond_with(lambda body: Slow(0.05, then=Reply(tool_input=answer_by_tool(body))))
     settings = settings_for(migrated_db, fake, llm_batch_concurrency=3)
     job = await new_batch(sessions, settings)
-    busiest = [0]
-
-    async def running_now(_: BatchProgress) -> None:
-        items = await items_of(sessions, job.id)
-        busiest[0] = max(busiest[0], statuses(items)["running"])
-
-    progress = Progress(running_now)
+    progress = Progress()
     final = await run_batch(sessions, job.id, settings=settings, on_progress=progress)
 
     assert (final.status, final.total, final.progress, final.updated, final.errors) == (
@@ -253,7 +247,9 @@ async def test_a_batch_enriches_each_coin_once_with_bounded_concurrency(
         stored = {e.id: e for e in (await session.scalars(select(LLMEnrichment))).all()}
     assert {i.enrichment_id for i in items} == set(stored)
     assert {e.batch_job_id for e in stored.values()} == {job.id}
-    assert 1 <= busiest[0] <= 3
+    # Counted where the calls arrive, not sampled from progress events (which raced with
+    # the workers): several calls at once, never more than the configured three.
+    assert 2 <= fake.max_in_flight <= 3
     # Events: running first, counts only grow, completed last with everything counted.
     assert progress.events[0].status == "running"
     assert [e.progress for e in progress.events] == sorted(e.progress for e in progress.events)

@@ -154,6 +154,9 @@ class FakeAnthropic:
         self.handler_errors: list[Exception] = []
         self._lock = threading.RLock()
         self._requests: list[RecordedRequest] = []
+        # Messages requests being answered right now, and the most there ever were.
+        self._in_flight = 0
+        self.max_in_flight = 0
         self._queue: deque[Outcome] = deque()
         self._handler: Handler | None = None
         self._batches: dict[str, _Batch] = {}
@@ -360,6 +363,16 @@ class FakeAnthropic:
     # -- Messages API ------------------------------------------------------------------------
 
     async def _create_message(self, request: Request) -> Response:
+        with self._lock:
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        try:
+            return await self._answer_message(request)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    async def _answer_message(self, request: Request) -> Response:
         recorded = await self._record(request)
         if (refusal := self._refuse(recorded)) is not None:
             return refusal
