@@ -16,13 +16,11 @@ from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, String, Text
-from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import ColumnProperty
 from sqlalchemy.sql.schema import Column
 from strawberry.scalars import JSON as JSONScalar
 
 from coinstack_graphql.db.base import EnumText
-from coinstack_graphql.db.rows import row_class
+from coinstack_graphql.db.rows import is_row_of, row_columns
 from coinstack_graphql.db.types import ExactDecimal, JSONText
 from coinstack_graphql.graphql.core.relay import to_global_id
 
@@ -66,11 +64,7 @@ def column_python_type(column: Column[Any]) -> Any:
 
 def model_columns(model: type) -> dict[str, Column[Any]]:
     """Attribute name → column of a mapped class, in declaration order."""
-    result: dict[str, Column[Any]] = {}
-    for prop in sa_inspect(model).attrs:
-        if isinstance(prop, ColumnProperty):
-            result[prop.key] = prop.columns[0]
-    return result
+    return dict(row_columns(model))
 
 
 def model_type(
@@ -104,11 +98,9 @@ def model_type(
         if node:
             _add_identity(cls, name)
 
-        row_cls = row_class(model)
-
         def is_type_of(_cls: type, obj: object, _info: object) -> bool:
             # An ORM instance (mutations) or a read-only row (loaders, pages).
-            return type(obj) is row_cls or isinstance(obj, model)
+            return is_row_of(obj, model)
 
         cls.is_type_of = classmethod(is_type_of)  # type: ignore[attr-defined]
         return strawberry.type(cls, name=name, description=description, directives=directives)
